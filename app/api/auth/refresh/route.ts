@@ -1,0 +1,83 @@
+/**
+ * The refresh hop: the only path where a page request touches the database.
+ * One session lookup; a live session gets a fresh access-JWT cookie.
+ *
+ * - `GET ?next=/path` (the guard's redirect for a page): 303 back to `next`,
+ *   or 303 to sign-in when the session is gone.
+ * - `POST` (the background refresher and the API client): 200 `{ expiresAt }`
+ *   or 401 JSON.
+ * Nothing here is single-use, so concurrent refreshes from one browser all succeed.
+ */
+import { APIError } from "better-auth/api";
+import { decodeJwt } from "jose";
+import { NextResponse } from "next/server";
+import { accessCookie, clearedAccessCookie } from "@/lib/access-cookie";
+import { auth, ensureReady } from "@/lib/auth";
+import { safeNextPath, signInPath } from "@/lib/edge/next-path";
+import { NO_STORE } from "@/lib/edge/responses";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Outcome = { kind: "token"; token: string } | { kind: "signed-out" } | { kind: "unavailable" };
+
+async function issueToken(request: Request): Promise<Outcome> {
+  try {
+    await ensureReady();
+    const { token } = await auth.api.getToken({ headers: request.headers });
+    return { kind: "token", token };
+  } catch (error) {
+    if (error instanceof APIError && error.statusCode < 500) return { kind: "signed-out" };
+    console.error(
+      "[edge-guard] refresh failed: database unavailable:",
+      error instanceof Error ? error.message : "unknown error",
+    );
+    return { kind: "unavailable" };
+  }
+}
+
+function finish(response: NextResponse, outcome: Outcome): NextResponse {
+  const cookie =
+    outcome.kind === "token"
+      ? accessCookie(outcome.token)
+      : outcome.kind === "signed-out"
+        ? clearedAccessCookie()
+        : null;
+  if (cookie) response.cookies.set(cookie.name, cookie.value, cookie.options);
+  response.headers.set("Cache-Control", NO_STORE);
+  return response;
+}
+
+export async function GET(request: Request): Promise<Response> {
+  const next = safeNextPath(new URL(request.url).searchParams.get("next"));
+  const outcome = await issueToken(request);
+  if (outcome.kind === "unavailable") {
+    const html = `<!doctype html><title>Temporarily unavailable</title><h1>Sign-in is temporarily unavailable</h1><p>We could not check your session. <a href="${next.replace(/"/g, "%22")}">Try again</a> in a moment.</p>`;
+    return finish(
+      new NextResponse(html, {
+        status: 503,
+        headers: { "Content-Type": "text/html; charset=utf-8", "Retry-After": "5" },
+      }),
+      outcome,
+    );
+  }
+  const location = new URL(outcome.kind === "token" ? next : signInPath(next), request.url);
+  return finish(NextResponse.redirect(location, 303), outcome);
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const outcome = await issueToken(request);
+  if (outcome.kind === "token") {
+    const exp = decodeJwt(outcome.token).exp ?? 0; // our own fresh token: display only
+    return finish(NextResponse.json({ expiresAt: new Date(exp * 1000).toISOString() }), outcome);
+  }
+  if (outcome.kind === "signed-out")
+    return finish(NextResponse.json({ error: "unauthorized", reason: "no_session" }, { status: 401 }), outcome);
+  return finish(
+    NextResponse.json(
+      { error: "auth_unavailable", message: "The session store is unavailable; try again shortly." },
+      { status: 503, headers: { "Retry-After": "5" } },
+    ),
+    outcome,
+  );
+}

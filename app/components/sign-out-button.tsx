@@ -1,0 +1,22 @@
+"use client";
+
+import { useState } from "react";
+import { authClient } from "@/lib/auth-client";
+
+/** Revokes the session (Better Auth deletes it and clears every auth cookie), then leaves for sign-in. */
+export function SignOutButton() {
+  const [pending, setPending] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={pending}
+      onClick={async () => {
+        setPending(true);
+        await authClient.signOut();
+        window.location.assign("/sign-in");
+      }}
+    >
+      Sign out
+    </button>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * A Better Auth plugin that hands the browser its access JWT as a cookie:
+ * on sign-in and sign-up it signs a JWT with the `jwt` plugin's keys (the same
+ * token `GET /api/auth/token` returns) and sets it; on sign-out it clears it.
+ * Every response that touches an auth cookie is marked `private, no-store`.
+ */
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware } from "better-auth/api";
+import type { JwtOptions } from "better-auth/plugins/jwt";
+import { signJWT } from "better-auth/plugins/jwt";
+import type { CookieSpec } from "./access-cookie";
+import { accessCookie, clearedAccessCookie } from "./access-cookie";
+
+const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email"]);
+const SIGN_OUT_PATHS = new Set(["/sign-out", "/revoke-sessions"]);
+
+export interface AccessCookiePluginOptions {
+  /** The options given to `jwt()`, so the cookie's JWT is exactly the `/token` JWT. */
+  jwt: JwtOptions;
+}
+
+/** Sets and clears the access-JWT cookie alongside Better Auth's own session cookie. */
+export function accessCookiePlugin({ jwt }: AccessCookiePluginOptions): BetterAuthPlugin {
+  return {
+    id: "edge-guard-access-cookie",
+    hooks: {
+      after: [
+        {
+          matcher: (ctx) => SIGN_IN_PATHS.has(ctx.path ?? "") || SIGN_OUT_PATHS.has(ctx.path ?? ""),
+          handler: createAuthMiddleware(async (ctx) => {
+            const set = (cookie: CookieSpec) => {
+              ctx.setCookie(cookie.name, cookie.value, cookie.options);
+              ctx.setHeader("Cache-Control", "private, no-store");
+            };
+            if (SIGN_OUT_PATHS.has(ctx.path)) return set(clearedAccessCookie());
+            const session = ctx.context.newSession;
+            if (!session) return;
+            const payload = (await jwt.jwt?.definePayload?.(session)) ?? {};
+            const token = await signJWT(ctx, {
+              options: jwt,
+              payload: { ...payload, iat: Math.floor(Date.now() / 1000), sub: session.user.id },
+            });
+            set(accessCookie(token));
+          }),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The one Better Auth instance: email + password, sessions in Postgres
+ * (PGlite or Neon through Kysely), and the `jwt` plugin issuing short-lived
+ * EdDSA access tokens whose public keys the edge verifies against.
+ */
+
+import type { BetterAuthOptions } from "better-auth";
+import { betterAuth } from "better-auth";
+import { getMigrations } from "better-auth/db/migration";
+import { jwt } from "better-auth/plugins";
+import type { JwtOptions } from "better-auth/plugins/jwt";
+import { accessCookiePlugin } from "./access-cookie-plugin";
+import { serverConfig } from "./config";
+import { getDb } from "./db";
+
+const config = serverConfig();
+
+/** The `jwt` plugin's options: the contract between the issuer and every verifier. */
+export const jwtOptions = {
+  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+  jwt: {
+    issuer: config.issuer,
+    audience: config.audience,
+    expirationTime: `${config.jwtTtlSeconds}s`,
+    // A small payload: never the whole user row.
+    definePayload: ({ user }) => ({ email: user.email, name: user.name, role: user.role ?? "user" }),
+  },
+} satisfies JwtOptions;
+
+/** Everything `betterAuth()` is given; also what migrations are computed from. */
+export const authOptions = {
+  appName: "edge-guard",
+  baseURL: config.baseURL,
+  secret: config.secret,
+  trustedOrigins: [...config.trustedOrigins],
+  database: { db: getDb().db, type: "postgres" },
+  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  user: {
+    additionalFields: {
+      // Carried in the JWT; never settable by the user at sign-up.
+      role: { type: "string", required: false, defaultValue: "user", input: false },
+    },
+  },
+  advanced: { useSecureCookies: config.secureCookies },
+  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+} satisfies BetterAuthOptions;
+
+export const auth = betterAuth(authOptions);
+
+/**
+ * Applies Better Auth's schema (its tables, `jwks` included). Running it again
+ * finds nothing to do. Returns the tables it created or altered.
+ */
+export async function migrate(): Promise<string[]> {
+  const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(authOptions);
+  const changed = [...toBeCreated, ...toBeAdded].map((t) => t.table);
+  if (changed.length > 0) await runMigrations();
+  return changed;
+}
+
+let schemaReady: Promise<unknown> | undefined;
+
+/**
+ * Resolves once the database can serve auth requests. The embedded database
+ * and development migrate themselves; a deployed Postgres is migrated by
+ * `npm run db:migrate`.
+ */
+export function ensureReady(): Promise<unknown> {
+  if (!config.databaseUrl || config.mode !== "production") {
+    schemaReady ??= migrate().catch((error: unknown) => {
+      schemaReady = undefined; // try again on the next request (database back up)
+      throw error;
+    });
+    return schemaReady;
+  }
+  return Promise.resolve();
+}

@@ -1,0 +1,104 @@
+/**
+ * The server configuration, read and validated in one place (Node only).
+ * Builds on the edge half (`lib/edge/config.ts`) so both runtimes agree on
+ * the base URL, issuer, audience and cookie names.
+ *
+ * Development needs no `.env`: a strong secret is generated once and kept in
+ * the git-ignored `.data/` folder. Production refuses to start without one.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { EdgeConfig } from "./edge/config";
+import { ConfigError, edgeConfig } from "./edge/config";
+
+export { ConfigError };
+
+/** Where development state lives (git-ignored). */
+export const DATA_DIR = path.join(process.cwd(), ".data");
+const DEV_SECRET_FILE = path.join(DATA_DIR, "dev-secret");
+const MIN_SECRET_LENGTH = 32;
+const PLACEHOLDER_SECRETS = new Set(["change-me", "changeme", "secret", "replace-with-openssl-rand-base64-32"]);
+
+export interface ServerConfig extends EdgeConfig {
+  readonly mode: "development" | "production" | "test";
+  /** `BETTER_AUTH_SECRET`: signs session cookies, encrypts private JWKs. */
+  readonly secret: string;
+  /** `DATABASE_URL`: a Postgres URL (Neon or any Postgres), or `undefined` for embedded PGlite. */
+  readonly databaseUrl: string | undefined;
+  /** `PGLITE_DATA_DIR`: PGlite's folder, or `memory://`. Default `.data/pglite` (`memory://` in tests). */
+  readonly pgliteDataDir: string;
+  /** Origins allowed to call the auth API (base URL, loopback twins, `BETTER_AUTH_TRUSTED_ORIGINS`). */
+  readonly trustedOrigins: readonly string[];
+}
+
+function isBuildPhase(): boolean {
+  return process.env.NEXT_PHASE === "phase-production-build";
+}
+
+function devSecret(): string {
+  if (existsSync(DEV_SECRET_FILE)) return readFileSync(DEV_SECRET_FILE, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(DEV_SECRET_FILE, `${secret}\n`, { mode: 0o600 });
+  console.info("[edge-guard] No BETTER_AUTH_SECRET set: generated a development secret in .data/dev-secret");
+  return secret;
+}
+
+function readSecret(mode: ServerConfig["mode"]): string {
+  const secret = process.env.BETTER_AUTH_SECRET;
+  const weak = !secret || secret.length < MIN_SECRET_LENGTH || PLACEHOLDER_SECRETS.has(secret.toLowerCase());
+  if (!weak) return secret;
+  // `next build` imports route modules but serves nothing: no secret is needed or generated.
+  if (isBuildPhase()) return "build-phase-placeholder-never-used-to-sign";
+  if (mode === "production") {
+    throw new ConfigError(
+      `BETTER_AUTH_SECRET is ${secret ? "too weak" : "missing"}: set it to at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 32)`,
+    );
+  }
+  if (mode === "test")
+    return secret && secret.length >= MIN_SECRET_LENGTH ? secret : "test-secret-not-for-production-0123456789";
+  return devSecret();
+}
+
+function readDatabaseUrl(): string | undefined {
+  const url = process.env.DATABASE_URL;
+  if (!url) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError("DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for embedded PGlite)");
+  }
+  return url;
+}
+
+function loopbackTwins(baseURL: string): string[] {
+  const url = new URL(baseURL);
+  if (!["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) return [];
+  const port = url.port ? `:${url.port}` : "";
+  return [`${url.protocol}//localhost${port}`, `${url.protocol}//127.0.0.1${port}`];
+}
+
+function readConfig(): ServerConfig {
+  const mode =
+    process.env.NODE_ENV === "production" ? "production" : process.env.NODE_ENV === "test" ? "test" : "development";
+  const edge = edgeConfig();
+  const extraOrigins = (process.env.BETTER_AUTH_TRUSTED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return Object.freeze({
+    ...edge,
+    mode,
+    secret: readSecret(mode),
+    databaseUrl: readDatabaseUrl(),
+    pgliteDataDir: process.env.PGLITE_DATA_DIR || (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
+    trustedOrigins: [...new Set([edge.baseURL, ...loopbackTwins(edge.baseURL), ...extraOrigins])],
+  });
+}
+
+let cached: ServerConfig | undefined;
+
+/** The validated server configuration, read on first use. Throws `ConfigError` with a one-line fix. */
+export function serverConfig(): ServerConfig {
+  cached ??= readConfig();
+  return cached;
+}
