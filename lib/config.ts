@@ -61,8 +61,11 @@ function readSecret(mode: ServerConfig["mode"]): string {
   return devSecret();
 }
 
-function readDatabaseUrl(): string | undefined {
+function readDatabaseUrl(mode: ServerConfig["mode"]): string | undefined {
   const url = process.env.DATABASE_URL;
+  if (!url && mode === "production" && process.env.VERCEL && !isBuildPhase()) {
+    throw new ConfigError("DATABASE_URL is missing: serverless hosts have no disk for the embedded database; set it to your Neon URL");
+  }
   if (!url) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new ConfigError("DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for embedded PGlite)");
@@ -89,7 +92,7 @@ function readConfig(): ServerConfig {
     ...edge,
     mode,
     secret: readSecret(mode),
-    databaseUrl: readDatabaseUrl(),
+    databaseUrl: readDatabaseUrl(mode),
     pgliteDataDir: process.env.PGLITE_DATA_DIR || (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
     trustedOrigins: [...new Set([edge.baseURL, ...loopbackTwins(edge.baseURL), ...extraOrigins])],
   });
