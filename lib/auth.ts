@@ -41,6 +41,16 @@ export const authOptions = {
       role: { type: "string", required: false, defaultValue: "user", input: false },
     },
   },
+  databaseHooks: {
+    user: {
+      create: {
+        // Bootstrap admins from configuration: the only way a role other than "user" is ever assigned here.
+        before: async (user) => ({
+          data: { ...user, role: config.adminEmails.includes(user.email.toLowerCase()) ? "admin" : "user" },
+        }),
+      },
+    },
+  },
   advanced: { useSecureCookies: config.secureCookies },
   plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
 } satisfies BetterAuthOptions;

@@ -28,6 +28,8 @@ export interface ServerConfig extends EdgeConfig {
   readonly databaseUrl: string | undefined;
   /** `PGLITE_DATA_DIR`: PGlite's folder, or `memory://`. Default `.data/pglite` (`memory://` in tests). */
   readonly pgliteDataDir: string;
+  /** `AUTH_ADMIN_EMAILS`: lower-cased emails that get the `admin` role when they sign up. */
+  readonly adminEmails: readonly string[];
   /** Origins allowed to call the auth API (base URL, loopback twins, `BETTER_AUTH_TRUSTED_ORIGINS`). */
   readonly trustedOrigins: readonly string[];
 }
@@ -95,6 +97,10 @@ function readConfig(): ServerConfig {
     databaseUrl: readDatabaseUrl(mode),
     pgliteDataDir: process.env.PGLITE_DATA_DIR || (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
     trustedOrigins: [...new Set([edge.baseURL, ...loopbackTwins(edge.baseURL), ...extraOrigins])],
+    adminEmails: (process.env.AUTH_ADMIN_EMAILS ?? "")
+      .split(",")
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
   });
 }
 
