@@ -1,9 +1,9 @@
 /**
  * The route policy, in one place: which paths are public, which need a
  * signed-in user, which need a role. Paths are canonicalised before matching
- * (decoded, dot segments resolved, slashes collapsed, lower-cased, trailing
- * slash dropped), so `/Dashboard`, `//dashboard/`, `/./dashboard` and
- * `/dashboard%2Fx` all meet the same rule as `/dashboard`.
+ * (decoded per segment, slashes collapsed, `;params` dropped, lower-cased,
+ * trailing slash dropped), so `/Dashboard`, `//dashboard/`, `/./dashboard`,
+ * `/dashboard;x` and `/dashboard%2Fx` all meet the same rule as `/dashboard`.
  */
 
 /** What a route requires. */
@@ -28,24 +28,33 @@ export const ROUTES: readonly RouteRule[] = [
 /** Paths where a signed-in user is sent on to `next` instead. */
 export const SIGN_IN_PAGES: readonly string[] = ["/sign-in", "/sign-up"];
 
-/**
- * Canonical form of a URL path, or `null` when it cannot be decoded (which the
- * guard treats as protected: refuse what you cannot read).
- */
-export function canonicalPath(pathname: string): string | null {
-  let decoded: string;
+function decodeSegment(raw: string): string {
   try {
-    decoded = decodeURIComponent(pathname);
+    return decodeURIComponent(raw);
   } catch {
-    return null;
+    return raw; // undecodable stays as sent (lower-cased below), so it still meets its prefix's rule
   }
-  const out: string[] = [];
-  for (const segment of decoded.replace(/\\/g, "/").split("/")) {
+}
+
+/**
+ * The canonical forms of a URL path: dot segments resolved, and kept literal.
+ * Routers disagree on whether a decoded `..` (from `%2F..`) climbs, so the
+ * guard matches both and applies the stricter rule.
+ */
+export function canonicalPaths(pathname: string): [resolved: string, literal: string] {
+  const parts: string[] = [];
+  for (const raw of pathname.split("/")) parts.push(...decodeSegment(raw).split(/[\\/]/));
+  const resolved: string[] = [];
+  const literal: string[] = [];
+  for (const part of parts) {
+    // Matrix parameters (`/dashboard;jsessionid=x`) are ignored by some routers and proxies: match without them.
+    const segment = (part.split(";", 1)[0] ?? "").toLowerCase();
     if (segment === "" || segment === ".") continue;
-    if (segment === "..") out.pop();
-    else out.push(segment.toLowerCase());
+    literal.push(segment);
+    if (segment === "..") resolved.pop();
+    else resolved.push(segment);
   }
-  return `/${out.join("/")}`;
+  return [`/${resolved.join("/")}`, `/${literal.join("/")}`];
 }
 
 function matches(rule: string, path: string): boolean {
@@ -56,15 +65,21 @@ function matches(rule: string, path: string): boolean {
   return path === rule;
 }
 
-/** The access the policy requires for a raw URL pathname. */
+function strictness(access: Access): number {
+  return access === "public" ? 0 : access === "signed-in" ? 1 : 2;
+}
+
+/** The access the policy requires for a raw URL pathname: the strictest over its canonical forms. */
 export function accessFor(pathname: string, routes: readonly RouteRule[] = ROUTES): Access {
-  const path = canonicalPath(pathname);
-  if (path === null) return "signed-in";
-  return routes.find((rule) => matches(rule.path, path))?.access ?? "public";
+  let strictest: Access = "public";
+  for (const path of canonicalPaths(pathname)) {
+    const access = routes.find((rule) => matches(rule.path, path))?.access ?? "public";
+    if (strictness(access) > strictness(strictest)) strictest = access;
+  }
+  return strictest;
 }
 
 /** Whether a raw pathname is one of the sign-in/sign-up pages. */
 export function isSignInPage(pathname: string): boolean {
-  const path = canonicalPath(pathname);
-  return path !== null && SIGN_IN_PAGES.includes(path);
+  return SIGN_IN_PAGES.includes(canonicalPaths(pathname)[0]);
 }
