@@ -32,6 +32,8 @@ export interface ServerConfig extends EdgeConfig {
   readonly adminEmails: readonly string[];
   /** Origins allowed to call the auth API (base URL, loopback twins, `BETTER_AUTH_TRUSTED_ORIGINS`). */
   readonly trustedOrigins: readonly string[];
+  /** `BACKEND_URL`: the external API that `lib/api.ts` and `/api/backend/*` call with the user's JWT, or `undefined`. */
+  readonly backendUrl: URL | undefined;
 }
 
 function isBuildPhase(): boolean {
@@ -75,6 +77,24 @@ function readDatabaseUrl(mode: ServerConfig["mode"]): string | undefined {
   return url;
 }
 
+function readBackendUrl(): URL | undefined {
+  const raw = process.env.BACKEND_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("BACKEND_URL is not a URL: set it to your API's base, e.g. https://api.example.com");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("BACKEND_URL must start with http:// or https://");
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError("BACKEND_URL must be a plain base URL: no query, fragment or credentials");
+  }
+  return url;
+}
+
 function loopbackTwins(baseURL: string): string[] {
   const url = new URL(baseURL);
   if (!["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) return [];
@@ -101,6 +121,7 @@ function readConfig(): ServerConfig {
       .split(",")
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean),
+    backendUrl: readBackendUrl(),
   });
 }
 
