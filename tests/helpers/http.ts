@@ -62,3 +62,24 @@ export function locationPath(response: Response): string {
   const url = new URL(location, "http://relative.invalid");
   return `${url.pathname}${url.search}`;
 }
+
+/** A request with the path sent byte for byte (fetch would normalise `/./x`, `//x`). */
+export function rawGet(
+  baseUrl: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string | undefined; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    import("node:http").then(({ request }) => {
+      const req = request({ host: hostname, port, path: rawPath, method: "GET", headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    }, reject);
+  });
+}
