@@ -79,7 +79,7 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
   const reason = result.ok ? "claims" : result.reason;
   const here = `${pathname}${search}`;
   let response: NextResponse;
-  if (reason === "jwks_unavailable") response = keysUnavailable();
+  if (reason === "jwks_unavailable") response = keysUnavailable(kind);
   else if (kind === "api") response = unauthorized(reason);
   else if ((reason === "missing" || reason === "expired") && hasSessionCookie(request.headers)) {
     response = redirectToRefresh(request, here);

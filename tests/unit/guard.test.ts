@@ -220,6 +220,9 @@ describe("guard: keys unavailable", () => {
     expect(page.status).toBe(503);
     expect(page.headers.get("retry-after")).toBe("5");
     expect(page.headers.getSetCookie()).toEqual([]);
-    expect(await page.json()).toMatchObject({ reason: "jwks_unavailable" });
+    expect(await page.text()).toContain("Signing keys could not be loaded");
+    const api = await guard(request("/api/me", { page: false, bearer: userToken }), { verify: offline });
+    expect(api.status).toBe(503);
+    expect(await api.json()).toMatchObject({ reason: "jwks_unavailable" });
   });
 });
