@@ -44,16 +44,20 @@ export function forbidden(role: string): NextResponse {
   return noStore(NextResponse.json({ error: "forbidden", requiredRole: role }, { status: 403 }));
 }
 
-/** 503: no usable keys to check the token against. Transient: nobody is signed out. */
-export function keysUnavailable(): NextResponse {
-  const response = NextResponse.json(
-    {
-      error: "auth_unavailable",
-      reason: "jwks_unavailable",
-      message: "Signing keys could not be loaded; try again shortly.",
-    },
-    { status: 503 },
-  );
+const KEYS_UNAVAILABLE = "Signing keys could not be loaded; try again shortly.";
+
+/** 503: no usable keys to check the token against. Transient: nobody is signed out, no cookie is touched. */
+export function keysUnavailable(kind: "document" | "api"): NextResponse {
+  const response =
+    kind === "api"
+      ? NextResponse.json(
+          { error: "auth_unavailable", reason: "jwks_unavailable", message: KEYS_UNAVAILABLE },
+          { status: 503 },
+        )
+      : new NextResponse(
+          `<!doctype html><title>Temporarily unavailable</title><h1>Temporarily unavailable</h1><p>${KEYS_UNAVAILABLE}</p>`,
+          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
+        );
   response.headers.set("Retry-After", "5");
   return noStore(response);
 }

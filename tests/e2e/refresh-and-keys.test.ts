@@ -98,5 +98,6 @@ describe("AUTH_JWKS: networkless cold start", () => {
     expect(await api.json()).toMatchObject({ reason: "jwks_unavailable" });
     const page = await fetch(`${withoutEnvKeys.url}/dashboard`, pageRequest(cookie.header()));
     expect(page.status).toBe(503);
+    expect(await page.text()).toContain("Temporarily unavailable");
   });
 });

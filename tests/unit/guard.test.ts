@@ -220,6 +220,7 @@ describe("guard: keys unavailable", () => {
     expect(page.status).toBe(503);
     expect(page.headers.get("retry-after")).toBe("5");
     expect(page.headers.getSetCookie()).toEqual([]);
+    expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("Signing keys could not be loaded");
     const api = await guard(request("/api/me", { page: false, bearer: userToken }), { verify: offline });
     expect(api.status).toBe(503);
