@@ -70,7 +70,7 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
 
   if (result.ok && result.token) {
     if (typeof access === "object" && result.claims.role !== access.role) {
-      return withTiming(forbidden(access.role), started, "role");
+      return withTiming(forbidden(kind, access.role), started, "role");
     }
     setIdentityHeaders(headers, result.claims, result.token);
     return withTiming(NextResponse.next({ request: { headers } }), started, desc);

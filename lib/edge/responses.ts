@@ -5,6 +5,7 @@
  */
 import { NextResponse } from "next/server";
 import { signInPath } from "./next-path";
+import type { RequestKind } from "./request-kind";
 import type { VerifyFailure } from "./verify";
 
 export const NO_STORE = "private, no-store";
@@ -39,25 +40,25 @@ export function unauthorized(reason: VerifyFailure): NextResponse {
   return noStore(response);
 }
 
-/** 403: signed in, but without the role the route needs. */
-export function forbidden(role: string): NextResponse {
-  return noStore(NextResponse.json({ error: "forbidden", requiredRole: role }, { status: 403 }));
+/** JSON for scripts, a minimal HTML page for people. */
+function answer(kind: RequestKind, status: number, body: { error: string; message: string } & Record<string, string>) {
+  if (kind === "api") return noStore(NextResponse.json(body, { status }));
+  const html = `<!doctype html><title>${body.message}</title><h1>${status === 403 ? "Forbidden" : "Temporarily unavailable"}</h1><p>${body.message}</p>`;
+  return noStore(new NextResponse(html, { status, headers: { "Content-Type": "text/html; charset=utf-8" } }));
 }
 
-const KEYS_UNAVAILABLE = "Signing keys could not be loaded; try again shortly.";
+/** 403: signed in, but without the role the route needs. */
+export function forbidden(kind: RequestKind, role: string): NextResponse {
+  return answer(kind, 403, { error: "forbidden", requiredRole: role, message: `This page needs the ${role} role.` });
+}
 
 /** 503: no usable keys to check the token against. Transient: nobody is signed out, no cookie is touched. */
-export function keysUnavailable(kind: "document" | "api"): NextResponse {
-  const response =
-    kind === "api"
-      ? NextResponse.json(
-          { error: "auth_unavailable", reason: "jwks_unavailable", message: KEYS_UNAVAILABLE },
-          { status: 503 },
-        )
-      : new NextResponse(
-          `<!doctype html><title>Temporarily unavailable</title><h1>Temporarily unavailable</h1><p>${KEYS_UNAVAILABLE}</p>`,
-          { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
-        );
+export function keysUnavailable(kind: RequestKind): NextResponse {
+  const response = answer(kind, 503, {
+    error: "auth_unavailable",
+    reason: "jwks_unavailable",
+    message: "Signing keys could not be loaded; try again shortly.",
+  });
   response.headers.set("Retry-After", "5");
-  return noStore(response);
+  return response;
 }

@@ -129,7 +129,10 @@ describe("guard: pages", () => {
   it("answers 403 to a signed-in user without the required role, and passes an admin", async () => {
     const denied = await guard(request("/admin", { token: userToken }), { verify });
     expect(denied.status).toBe(403);
-    expect(await denied.json()).toMatchObject({ error: "forbidden", requiredRole: "admin" });
+    expect(await denied.text()).toContain("needs the admin role");
+    const deniedApi = await guard(request("/admin/stats", { token: userToken, page: false }), { verify });
+    expect(deniedApi.status).toBe(403);
+    expect(await deniedApi.json()).toMatchObject({ error: "forbidden", requiredRole: "admin" });
     const allowed = await guard(request("/admin/users", { token: adminToken }), { verify });
     expect(allowed.status).toBe(200);
   });
