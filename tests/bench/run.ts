@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: the guard's costs as ratios against baselines measured in
+ * the same run (verify vs raw Ed25519, HTTP vs an empty middleware and none,
+ * bundle vs an empty middleware). Not a test: nothing here runs in `npm test`.
+ *
+ * Prints a markdown report and writes it to `tests/bench/results.md`.
+ * The builds come from one commit (`--rev <ref>`, default `HEAD`; commit
+ * first to measure changes); the verify part imports `lib/edge` as it is.
+ * `--quick` runs a short smoke version and writes nothing.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../helpers/next-server";
+import { edgeBundleSize } from "./bundle-size";
+import type { LoadTarget } from "./http-load";
+import { measureLoad } from "./http-load";
+import type { RunningVariant, VariantName } from "./http-variants";
+import { buildVariants, disposeVariants, startVariant } from "./http-variants";
+import type { BenchResults, BenchSettings } from "./report";
+import { renderReport } from "./report";
+import { measureVerifyCost } from "./verify-cost";
+
+const quick = process.argv.includes("--quick");
+/** The commit the three builds are made from: `--rev <ref>`, default `HEAD`. */
+const revIndex = process.argv.indexOf("--rev");
+const revision = (revIndex > 0 ? process.argv[revIndex + 1] : undefined) ?? "HEAD";
+const settings: BenchSettings = quick
+  ? { verifyRounds: 3, connections: 10, durationSec: 2, rounds: 1 }
+  : { verifyRounds: 21, connections: 10, durationSec: 5, rounds: 6 };
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function context(): string {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+  const edgeDirty = git("status", "--porcelain", "--", "lib/edge") !== "";
+  const next = execFileSync(process.execPath, ["-p", "require('next/package.json').version"], { cwd: ROOT });
+  const cpus = os.cpus();
+  return [
+    new Date().toISOString().slice(0, 10),
+    `builds of commit ${git("rev-parse", "--short", revision)}${edgeDirty ? " (verify part: lib/edge with uncommitted changes)" : ""}`,
+    `Node ${process.version}, Next ${String(next).trim()}`,
+    `${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}`,
+    `load average ${os.loadavg()[0]?.toFixed(2)} at start`,
+  ].join(" · ");
+}
+
+function byName(variants: readonly RunningVariant[], name: VariantName): RunningVariant {
+  const found = variants.find((v) => v.name === name);
+  if (!found?.server || !found.cookie) throw new Error(`bench: variant ${name} is not running`);
+  return found;
+}
+
+function target(variant: RunningVariant, withCookie: boolean): LoadTarget {
+  const headers: Record<string, string> = { accept: "text/html", "sec-fetch-dest": "document" };
+  if (withCookie && variant.cookie) headers.cookie = variant.cookie;
+  return {
+    name: `${variant.name}-${withCookie ? "page" : "redirect"}`,
+    url: `${variant.server?.url}/dashboard`,
+    headers,
+    expect: withCookie ? "2xx" : "3xx",
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const ctx = context();
+  log("[bench] verify cost…");
+  const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });
+  const variants = await buildVariants(revision, log);
+  const stop = () => void disposeVariants(variants).finally(() => process.exit(130));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const [A, C] = [variants[0], variants[1]];
+    if (!A || !C) throw new Error("bench: builds missing");
+    const bundle = { A: await edgeBundleSize(A.copy.dir), C: await edgeBundleSize(C.copy.dir) };
+    for (const v of variants) await startVariant(v);
+    const [a, b, c] = [byName(variants, "A"), byName(variants, "B"), byName(variants, "C")];
+    log("[bench] HTTP load…");
+    const http = await measureLoad([target(a, true), target(c, true), target(b, true), target(a, false)], {
+      connections: settings.connections,
+      durationSec: settings.durationSec,
+      rounds: settings.rounds,
+      warmupSec: quick ? 1 : 3,
+    });
+    const get = (name: string) => {
+      const result = http.get(name);
+      if (!result) throw new Error(`bench: no result for ${name}`);
+      return result;
+    };
+    const results: BenchResults = {
+      context: ctx,
+      settings,
+      verify,
+      http: { pageA: get("A-page"), pageC: get("C-page"), pageB: get("B-page"), redirectA: get("A-redirect") },
+      bundle,
+    };
+    const report = renderReport(results);
+    process.stdout.write(`${report}\n`);
+    if (!quick) await writeFile(path.join(import.meta.dirname, "results.md"), report);
+    log(`[bench] done in ${Math.round((Date.now() - started) / 1000)} s`);
+  } finally {
+    await disposeVariants(variants);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

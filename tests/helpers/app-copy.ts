@@ -1,0 +1,162 @@
+/**
+ * Builds a temporary copy of the app with a different middleware file, for
+ * tests and the benchmark that compare builds of the same working tree.
+ *
+ * The copy holds every tracked or untracked-but-not-ignored file except
+ * `tests/` (not part of the app), under a fresh folder in the OS temp dir.
+ * `node_modules` is hard-linked, not symlinked: Turbopack refuses a
+ * `node_modules` symlink that points outside the project root ("Could not find
+ * the Next.js package"). Hard links cost a fraction of a second on one
+ * filesystem; across filesystems the folder is copied instead.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { ROOT } from "./next-server";
+
+const run = promisify(execFile);
+
+/**
+ * How the copy runs middleware:
+ * - `as-is`: `middleware.ts` unchanged (Edge runtime).
+ * - `proxy`: the same code as `proxy.ts` exporting `proxy` (Node runtime in Next 16).
+ * - `empty`: `middleware.ts` replaced by a `NextResponse.next()` pass-through on the same matcher.
+ * - `none`: no middleware file at all.
+ */
+export type MiddlewareVariant = "as-is" | "proxy" | "empty" | "none";
+
+export interface AppCopyOptions {
+  /** Which middleware the copy gets. Default `as-is`. */
+  middleware?: MiddlewareVariant;
+  /** A git revision to copy (`git archive`), e.g. `HEAD`. Default: the working tree as it is now. */
+  revision?: string;
+  /** Run `next build` in the copy. Default true. */
+  build?: boolean;
+}
+
+/** A built copy of the app; pass `dir` as `cwd` to `startNext`. */
+export interface AppCopy {
+  readonly dir: string;
+  readonly variant: MiddlewareVariant;
+  /** Deletes the copy (also done at process exit if forgotten). */
+  remove(): Promise<void>;
+}
+
+const live = new Set<string>();
+process.once("exit", () => {
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The `export const config = {…};` block of a middleware file, verbatim (Next reads it statically). */
+function configBlock(source: string): string {
+  const match = /^export const config\s*=\s*\{[\s\S]*?^\};?$/m.exec(source);
+  if (!match) throw new Error("app-copy: middleware.ts has no `export const config = {…};` block to reuse");
+  return match[0];
+}
+
+/** `middleware.ts` rewritten for Next 16's `proxy.ts`: `proxy` export, no `runtime` (proxy is Node only). */
+export function toProxySource(source: string): string {
+  const renamed = source.replace(/export (async )?function middleware\b/, "export $1function proxy");
+  if (renamed === source) throw new Error("app-copy: no `export function middleware` found in middleware.ts");
+  return renamed.replace(/^\s*runtime:\s*["'][^"']*["'],?\s*$/m, "");
+}
+
+/** An empty pass-through middleware on the same matcher as `source`. */
+export function toEmptySource(source: string): string {
+  return [
+    'import { NextResponse } from "next/server";',
+    "",
+    "export function middleware() {",
+    "  return NextResponse.next();",
+    "}",
+    "",
+    configBlock(source),
+    "",
+  ].join("\n");
+}
+
+async function copyWorkingTree(dir: string): Promise<void> {
+  const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  for (const file of stdout.split("\0")) {
+    const from = path.join(ROOT, file);
+    if (!file || !existsSync(from)) continue; // deleted in the working tree, not yet committed
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await cp(from, path.join(dir, file));
+  }
+}
+
+async function copyTree(dir: string, revision: string | undefined): Promise<void> {
+  if (revision === undefined) await copyWorkingTree(dir);
+  else {
+    const { stdout } = await run("git", ["rev-parse", "--verify", `${revision}^{commit}`], { cwd: ROOT });
+    await run("sh", ["-c", 'git archive --format=tar "$1" | tar -x -C "$2"', "sh", stdout.trim(), dir], { cwd: ROOT });
+  }
+  for (const skipped of ["tests", "node_modules", ".next", ".data"]) {
+    await rm(path.join(dir, skipped), { recursive: true, force: true });
+  }
+  try {
+    await run("cp", ["-al", path.join(ROOT, "node_modules"), path.join(dir, "node_modules")]);
+  } catch {
+    await cp(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
+}
+
+async function applyVariant(dir: string, variant: MiddlewareVariant): Promise<void> {
+  const file = path.join(dir, "middleware.ts");
+  const source = await readFile(file, "utf8");
+  if (variant === "as-is") return;
+  await rm(file);
+  if (variant === "proxy") await writeFile(path.join(dir, "proxy.ts"), toProxySource(source));
+  if (variant === "empty") await writeFile(file, toEmptySource(source));
+}
+
+async function nextBuild(dir: string): Promise<void> {
+  try {
+    await run(process.execPath, [path.join(dir, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: dir,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`app-copy: next build failed in ${dir}\n${stdout}\n${stderr}`);
+  }
+}
+
+/**
+ * Copies the app into a temp folder, swaps its middleware, and builds it.
+ *
+ * @example
+ * const copy = await buildAppCopy({ middleware: "proxy" });
+ * const server = await startNext({ cwd: copy.dir });
+ * // …
+ * await server.stop();
+ * await copy.remove();
+ */
+export async function buildAppCopy(options: AppCopyOptions = {}): Promise<AppCopy> {
+  const variant = options.middleware ?? "as-is";
+  const dir = await mkdtemp(path.join(os.tmpdir(), `eg-app-${variant}-`));
+  live.add(dir);
+  const remove = async () => {
+    live.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await copyTree(dir, options.revision);
+    await applyVariant(dir, variant);
+    if (options.build ?? true) await nextBuild(dir);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { dir, variant, remove };
+}
