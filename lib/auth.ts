@@ -33,7 +33,8 @@ export const authOptions = {
   baseURL: config.baseURL,
   secret: config.secret,
   trustedOrigins: [...config.trustedOrigins],
-  database: { db: getDb().db, type: "postgres" },
+  // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
+  database: { db: getDb().db, type: "postgres", transaction: true },
   emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
   user: {
     additionalFields: {
@@ -52,6 +53,8 @@ export const authOptions = {
     },
   },
   advanced: { useSecureCookies: config.secureCookies },
+  // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
+  onAPIError: { throw: true },
   plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
 } satisfies BetterAuthOptions;
 

@@ -1,17 +1,18 @@
 /**
  * The one SQL layer: Kysely, over embedded PGlite when `DATABASE_URL` is
- * unset, else over the Neon serverless driver's `Pool` (Neon or any Postgres).
- * One instance per process, memoised on `globalThis` so dev reloads, Better
- * Auth and migrations all share it.
+ * unset, else over the Neon serverless driver's `Pool` (Neon or any Postgres;
+ * a loopback Postgres through the kit's own WebSocket bridge, see
+ * `lib/neon-pool.ts`). One instance per process, memoised on `globalThis` so
+ * dev reloads, Better Auth and migrations all share it.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { neonConfig, Pool } from "@neondatabase/serverless";
-import type { Generated, PostgresPool } from "kysely";
+import type { Generated } from "kysely";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
-import ws from "ws";
 import { serverConfig } from "./config";
+import type { NeonPool } from "./neon-pool";
+import { createNeonPool } from "./neon-pool";
 
 /** Better Auth's tables, as far as the kit reads them itself. */
 export interface Database {
@@ -51,9 +52,20 @@ export interface CreateDbOptions {
   pgliteDataDir?: string;
   /** Largest number of pooled connections (serverless: keep small). Default 5. */
   maxConnections?: number;
+  /** Close a pooled connection after this long idle (ms). Default 10000. */
+  idleTimeoutMillis?: number;
+  /** Give up on opening a connection, or on waiting for a free one, after this long (ms). Default 10000. */
+  connectionTimeoutMillis?: number;
 }
 
-/** Opens a database handle. Most code wants `getDb()` instead. */
+/**
+ * Opens a database handle. Most code wants `getDb()` instead.
+ *
+ * With a URL nothing connects yet: the pool (and, for a loopback host, the
+ * bridge) starts on the first query. A connection dropped by a database
+ * restart leaves the pool, so the next request opens a fresh one; a query
+ * that cannot reach the database throws a `DatabaseUnavailableError`.
+ */
 export function createDb(options: CreateDbOptions = {}): DbHandle {
   const { databaseUrl, pgliteDataDir = "memory://", maxConnections = 5 } = options;
   if (!databaseUrl) {
@@ -62,27 +74,50 @@ export function createDb(options: CreateDbOptions = {}): DbHandle {
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     return { db, kind: "pglite", close: () => db.destroy() };
   }
-  // Node 20 has no global WebSocket; Edge and newer Node do.
-  if (typeof WebSocket === "undefined") neonConfig.webSocketConstructor = ws;
-  const pool = new Pool({
-    connectionString: databaseUrl,
-    max: maxConnections,
-    idleTimeoutMillis: 10_000,
-    connectionTimeoutMillis: 5_000,
-  });
-  // A dropped idle connection must not crash the process; the pool replaces it.
-  pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }) });
-  return { db, kind: "postgres", close: () => db.destroy() };
+  let neon: Promise<NeonPool> | undefined;
+  const pool = async () => {
+    neon ??= createNeonPool({
+      connectionString: databaseUrl,
+      max: maxConnections,
+      idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    }).catch((error: unknown) => {
+      neon = undefined; // retried by the next query
+      throw error;
+    });
+    return (await neon).pool;
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: "postgres",
+    close: async () => {
+      await db.destroy();
+      await (await neon)?.close();
+    },
+  };
 }
 
 const globalForDb = globalThis as typeof globalThis & { __edgeGuardDb?: DbHandle };
+
+/** Closes the pool on SIGTERM/SIGINT, then lets the signal do what it would have done (Next exits by itself). */
+function closeOnShutdown(handle: DbHandle): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void handle.close().finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    });
+  }
+}
 
 /** The process-wide database handle, from `serverConfig()`. */
 export function getDb(): DbHandle {
   if (!globalForDb.__edgeGuardDb) {
     const config = serverConfig();
-    globalForDb.__edgeGuardDb = createDb({ databaseUrl: config.databaseUrl, pgliteDataDir: config.pgliteDataDir });
+    const handle = createDb({ databaseUrl: config.databaseUrl, pgliteDataDir: config.pgliteDataDir });
+    if (handle.kind === "postgres") closeOnShutdown(handle);
+    globalForDb.__edgeGuardDb = handle;
   }
   return globalForDb.__edgeGuardDb;
 }

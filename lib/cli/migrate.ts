@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   const config = serverConfig();
   const target = config.databaseUrl ? new URL(config.databaseUrl).host : `PGlite (${config.pgliteDataDir})`;
   const changed = await migrate();
-  console.log(changed.length > 0 ? `Migrated ${target}: ${changed.join(", ")}` : `Nothing to migrate on ${target}: schema is up to date`);
+  console.log(
+    changed.length > 0
+      ? `Migrated ${target}: ${changed.join(", ")}`
+      : `Nothing to migrate on ${target}: schema is up to date`,
+  );
   await getDb().close();
 }
 

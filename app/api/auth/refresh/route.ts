@@ -13,6 +13,7 @@ import { decodeJwt } from "jose";
 import { NextResponse } from "next/server";
 import { accessCookie, clearedAccessCookie } from "@/lib/access-cookie";
 import { auth, ensureReady } from "@/lib/auth";
+import { watchDatabase } from "@/lib/db-errors";
 import { safeNextPath, signInPath } from "@/lib/edge/next-path";
 import { NO_STORE } from "@/lib/edge/responses";
 
@@ -22,18 +23,23 @@ export const dynamic = "force-dynamic";
 type Outcome = { kind: "token"; token: string } | { kind: "signed-out" } | { kind: "unavailable" };
 
 async function issueToken(request: Request): Promise<Outcome> {
-  try {
-    await ensureReady();
-    const { token } = await auth.api.getToken({ headers: request.headers });
-    return { kind: "token", token };
-  } catch (error) {
-    if (error instanceof APIError && error.statusCode < 500) return { kind: "signed-out" };
-    console.error(
-      "[edge-guard] refresh failed: database unavailable:",
-      error instanceof Error ? error.message : "unknown error",
-    );
-    return { kind: "unavailable" };
-  }
+  // Better Auth reads a session lookup that could not reach the database as "no session" (401):
+  // the watch tells that outage apart from a real sign-out, so nobody is signed out by a database restart.
+  return watchDatabase(async (watch) => {
+    try {
+      await ensureReady();
+      const { token } = await auth.api.getToken({ headers: request.headers });
+      return { kind: "token", token };
+    } catch (error) {
+      if (error instanceof APIError && error.statusCode < 500 && !watch.unavailable) return { kind: "signed-out" };
+      const cause = watch.unavailable ?? error;
+      console.error(
+        "[edge-guard] refresh failed: database unavailable:",
+        cause instanceof Error ? cause.message : "unknown error",
+      );
+      return { kind: "unavailable" };
+    }
+  });
 }
 
 function finish(response: NextResponse, outcome: Outcome): NextResponse {
