@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { DisplayNameForm } from "@/app/components/display-name-form";
 import { SignOutButton } from "@/app/components/sign-out-button";
 import { TokenRefresher } from "@/app/components/token-refresher";
+import { serverConfig } from "@/lib/config";
 import { requireUser } from "@/lib/session";
+import { BackendSummary } from "./backend-summary";
+import { BackendWhoami } from "./backend-whoami";
 
 export const metadata: Metadata = { title: "Dashboard · edge-guard" };
 
@@ -13,7 +18,7 @@ export default async function DashboardPage() {
     <>
       <h1>Dashboard</h1>
       <p>
-        Signed in as <strong>{user.name || user.email}</strong>.
+        Signed in as <strong data-testid="display-name">{user.name || user.email}</strong>.
       </p>
       <dl>
         <dt>Name</dt>
@@ -29,6 +34,16 @@ export default async function DashboardPage() {
           </time>
         </dd>
       </dl>
+      <DisplayNameForm name={user.name} />
+      {serverConfig().backendUrl && (
+        <section>
+          <h2>Backend</h2>
+          <Suspense fallback={<p>Asking the backend…</p>}>
+            <BackendSummary />
+          </Suspense>
+          <BackendWhoami />
+        </section>
+      )}
       <SignOutButton />
       <TokenRefresher expiresAt={user.exp} />
     </>
