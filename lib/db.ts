@@ -54,8 +54,10 @@ export interface CreateDbOptions {
   maxConnections?: number;
   /** Close a pooled connection after this long idle (ms). Default 10000. */
   idleTimeoutMillis?: number;
-  /** Give up on opening a connection, or on waiting for a free one, after this long (ms). Default 10000. */
+  /** Give up opening a connection after this long (ms): the database is likely gone. Default 5000. */
   connectionTimeoutMillis?: number;
+  /** Give up waiting for a free connection when all are busy after this long (ms). Default 30000. */
+  queueTimeoutMillis?: number;
 }
 
 /**
@@ -80,7 +82,8 @@ export function createDb(options: CreateDbOptions = {}): DbHandle {
       connectionString: databaseUrl,
       max: maxConnections,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
-      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+      queueTimeoutMillis: options.queueTimeoutMillis ?? 30_000,
     }).catch((error: unknown) => {
       neon = undefined; // retried by the next query
       throw error;

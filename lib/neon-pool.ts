@@ -7,6 +7,7 @@
 import { Client, neonConfig, Pool } from "@neondatabase/serverless";
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import ws from "ws";
+import { createConnectionQueue } from "./connection-queue";
 import { DatabaseUnavailableError, reportDatabaseError } from "./db-errors";
 import type { NeonBridge } from "./neon-bridge";
 import { startNeonBridge } from "./neon-bridge";
@@ -21,8 +22,10 @@ export interface NeonPoolOptions {
   max: number;
   /** Close a connection idle this long (ms). */
   idleTimeoutMillis: number;
-  /** Give up opening a connection (or waiting for a free one) after this long (ms). */
+  /** Give up opening a connection after this long (ms): the database is likely gone. */
   connectionTimeoutMillis: number;
+  /** Give up waiting for a free connection when all `max` are busy after this long (ms). */
+  queueTimeoutMillis: number;
 }
 
 /** A started pool and everything it runs on. */
@@ -51,7 +54,7 @@ function bridgedClient(bridge: NeonBridge): typeof Client {
   };
 }
 
-function guard(client: PostgresPoolClient, describe: () => string): PostgresPoolClient {
+function guard(client: PostgresPoolClient, describe: () => string, endTurn: () => void): PostgresPoolClient {
   let broken = false;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   return Object.assign(Object.create(client) as PostgresPoolClient, {
@@ -65,13 +68,16 @@ function guard(client: PostgresPoolClient, describe: () => string): PostgresPool
       });
     },
     // A connection that failed mid-query is destroyed, never handed to the next request.
-    release: (destroy?: boolean) => client.release(destroy || broken),
+    release: (destroy?: boolean) => {
+      client.release(destroy || broken);
+      endTurn();
+    },
   });
 }
 
 /** Starts the bridge when needed and builds the guarded pool. */
 export async function createNeonPool(options: NeonPoolOptions): Promise<NeonPool> {
-  const { connectionString, ...poolOptions } = options;
+  const { connectionString, queueTimeoutMillis, ...poolOptions } = options;
   // Node 20 has no global WebSocket; Edge and newer Node do.
   if (typeof WebSocket === "undefined") neonConfig.webSocketConstructor = ws;
   const url = new URL(connectionString);
@@ -86,11 +92,23 @@ export async function createNeonPool(options: NeonPoolOptions): Promise<NeonPool
     const cause = bridge?.lastError();
     return `Database unreachable at ${url.host}${via}${cause ? `: ${cause}` : ""}`;
   };
+  const queue = createConnectionQueue({
+    size: options.max,
+    timeoutMillis: queueTimeoutMillis,
+    busyError: () =>
+      new DatabaseUnavailableError(
+        `Database busy: all ${options.max} connections to ${url.host} stayed in use for ${queueTimeoutMillis} ms`,
+      ),
+  });
   const guarded: PostgresPool = {
     connect: async () => {
+      const endTurn = await queue.acquire().catch((error: unknown) => {
+        throw reportDatabaseError(error, describe);
+      });
       try {
-        return guard((await pool.connect()) as unknown as PostgresPoolClient, describe);
+        return guard((await pool.connect()) as unknown as PostgresPoolClient, describe, endTurn);
       } catch (error) {
+        endTurn();
         throw reportDatabaseError(error, describe);
       }
     },

@@ -50,7 +50,7 @@ describe.skipIf(skip)("database faults (PostgreSQL 15 stopped and started under 
   const access = () => `${ACCESS_COOKIE}=${jar.get(ACCESS_COOKIE)}`;
 
   beforeAll(async () => {
-    pg = await startPostgres();
+    pg = await startPostgres({ needsControl: true });
     migrations = [await migrateCli(pg.url), await migrateCli(pg.url)];
     const port = await freePort();
     app = await startNext({ port, env: { DATABASE_URL: pg.url, BETTER_AUTH_URL: `http://127.0.0.1:${port}` } });

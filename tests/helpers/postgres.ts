@@ -41,77 +41,89 @@ export type PostgresSupport =
   | { readonly kind: "local"; readonly bindir: string }
   | { readonly kind: "missing"; readonly reason: string };
 
-/** Finds a Postgres: `TEST_DATABASE_URL`, else `initdb`/`pg_ctl` in `pg_config --bindir`. */
-export function postgresSupport(): PostgresSupport {
-  const external = process.env.TEST_DATABASE_URL;
-  if (external) return { kind: "external", url: external };
+function binaryDir(command: string, args: string[]): string | undefined {
   try {
-    const bindir = execFileSync("pg_config", ["--bindir"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    if (existsSync(path.join(bindir, "initdb")) && existsSync(path.join(bindir, "pg_ctl")))
-      return { kind: "local", bindir };
-    return { kind: "missing", reason: `no initdb/pg_ctl in ${bindir}` };
+    return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
   } catch {
-    return { kind: "missing", reason: "pg_config not found (apt-get install postgresql) and TEST_DATABASE_URL unset" };
+    return undefined;
   }
 }
 
+/** What a suite needs from Postgres. */
+export interface PostgresNeeds {
+  /** The suite stops and starts the server: only a local cluster will do, never `TEST_DATABASE_URL`. Default false. */
+  needsControl?: boolean;
+}
+
 /**
- * True when a Postgres suite must be skipped; prints why. Throws instead when
- * `REQUIRE_POSTGRES=1`. `needsControl`: the suite stops and starts the server,
- * which only a local cluster allows.
+ * Finds a Postgres: `TEST_DATABASE_URL` (unless `needsControl`), else
+ * `initdb`/`pg_ctl` in `pg_config --bindir` (or beside `initdb` on `PATH`).
  */
-export function skipWithoutPostgres(suite: string, options: { needsControl?: boolean } = {}): boolean {
-  const support = postgresSupport();
-  const reason =
-    support.kind === "missing"
-      ? support.reason
-      : support.kind === "external" && options.needsControl
-        ? "TEST_DATABASE_URL is someone else's server: this suite stops and starts Postgres, so it needs initdb/pg_ctl"
-        : undefined;
-  if (!reason) return false;
+export function postgresSupport({ needsControl = false }: PostgresNeeds = {}): PostgresSupport {
+  const external = process.env.TEST_DATABASE_URL;
+  if (external && !needsControl) return { kind: "external", url: external };
+  const candidates = [
+    binaryDir("pg_config", ["--bindir"]),
+    binaryDir("sh", ["-c", "command -v initdb"])?.replace(/\/initdb$/, ""),
+  ].filter((dir): dir is string => Boolean(dir));
+  const bindir = candidates.find((dir) => existsSync(path.join(dir, "initdb")) && existsSync(path.join(dir, "pg_ctl")));
+  if (bindir) return { kind: "local", bindir };
+  const reason = external
+    ? "this suite stops and starts Postgres, which needs initdb/pg_ctl (TEST_DATABASE_URL is not ours to stop)"
+    : "no initdb/pg_ctl (apt-get install postgresql) and TEST_DATABASE_URL unset";
+  return { kind: "missing", reason };
+}
+
+/** True when a Postgres suite must be skipped, after printing why; throws instead when `REQUIRE_POSTGRES=1`. */
+export function skipWithoutPostgres(suite: string, needs: PostgresNeeds = {}): boolean {
+  const support = postgresSupport(needs);
+  if (support.kind !== "missing") return false;
   if (process.env.REQUIRE_POSTGRES === "1")
-    throw new Error(`[tests] ${suite}: PostgreSQL is required (REQUIRE_POSTGRES=1) but ${reason}`);
-  console.warn(`[tests] SKIPPING ${suite}: no PostgreSQL (${reason})`);
+    throw new Error(`[tests] ${suite}: PostgreSQL is required (REQUIRE_POSTGRES=1) but ${support.reason}`);
+  console.warn(`[tests] SKIPPING ${suite}: no PostgreSQL (${support.reason})`);
   return true;
 }
 
 const asRoot = process.getuid?.() === 0;
 
-/** Runs a Postgres binary, as the `postgres` user when we are root. */
-function pg(bindir: string, tool: string, args: string[]): Promise<{ stdout: string }> {
+/** The command line for a Postgres binary: through `runuser -u postgres` when we are root. */
+function command(bindir: string, tool: string, args: string[]): [string, string[]] {
   const binary = path.join(bindir, tool);
-  return asRoot ? run("runuser", ["-u", "postgres", "--", binary, ...args]) : run(binary, args);
+  return asRoot ? ["runuser", ["-u", "postgres", "--", binary, ...args]] : [binary, args];
+}
+
+async function initCluster(bindir: string, dir: string): Promise<string> {
+  const password = randomBytes(12).toString("hex");
+  const pwfile = path.join(dir, "pwfile");
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (asRoot) {
+    const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
+    await chown(dir, id("-u"), id("-g"));
+    await chown(pwfile, id("-u"), id("-g"));
+  }
+  const args = ["-D", path.join(dir, "data"), "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwfile}`];
+  await run(...command(bindir, "initdb", [...args, "-E", "UTF8", "--locale=C", "--no-sync"]));
+  return password;
 }
 
 async function startLocal(bindir: string): Promise<PostgresServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "eg-pg-"));
   const data = path.join(dir, "data");
-  const password = randomBytes(12).toString("hex");
-  await writeFile(path.join(dir, "pwfile"), `${password}\n`, { mode: 0o600 });
-  if (asRoot) {
-    const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-    await chown(dir, id("-u"), id("-g"));
-    await chown(path.join(dir, "pwfile"), id("-u"), id("-g"));
-  }
-  await pg(bindir, "initdb", [
-    "-D",
-    data,
-    "-U",
-    "postgres",
-    "--auth=scram-sha-256",
-    `--pwfile=${path.join(dir, "pwfile")}`,
-    "-E",
-    "UTF8",
-    "--locale=C",
-    "--no-sync",
-  ]);
+  let running = false;
+  const forget = () => {
+    process.off("exit", onExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onExit = () => {
+    if (running)
+      execFileSync(...command(bindir, "pg_ctl", ["-D", data, "-m", "immediate", "stop"]), { stdio: "ignore" });
+    forget();
+  };
+  process.on("exit", onExit); // a test file that dies early still leaves no server or folder behind
+
   const port = await freePort();
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
-  let running = false;
-  const ctl = (args: string[]) => pg(bindir, "pg_ctl", ["-D", data, "-w", "-t", "60", ...args]);
+  const ctl = (args: string[]) => run(...command(bindir, "pg_ctl", ["-D", data, "-w", "-t", "60", ...args]));
   const start = async () => {
     await ctl(["-l", path.join(dir, "log"), "-o", settings, "start"]);
     running = true;
@@ -120,33 +132,23 @@ async function startLocal(bindir: string): Promise<PostgresServer> {
     await ctl(["-m", mode, "stop"]);
     running = false;
   };
-  const forget = () => {
-    process.off("exit", onExit);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const onExit = () => {
-    if (running)
-      execFileSync(
-        asRoot ? "runuser" : path.join(bindir, "pg_ctl"),
-        asRoot
-          ? ["-u", "postgres", "--", path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]
-          : ["-D", data, "-m", "immediate", "stop"],
-        { stdio: "ignore" },
-      );
-    forget();
-  };
-  process.on("exit", onExit); // a crashed test file still leaves no server behind
-  await start();
-  return {
-    url: `postgres://postgres:${password}@localhost:${port}/postgres`,
-    external: false,
-    stop,
-    start,
-    remove: async () => {
-      if (running) await stop({ mode: "immediate" });
-      forget();
-    },
-  };
+  try {
+    const password = await initCluster(bindir, dir);
+    await start();
+    return {
+      url: `postgres://postgres:${password}@localhost:${port}/postgres`,
+      external: false,
+      stop,
+      start,
+      remove: async () => {
+        if (running) await stop({ mode: "immediate" });
+        forget();
+      },
+    };
+  } catch (error) {
+    onExit();
+    throw error;
+  }
 }
 
 async function onServer(url: string, statement: string): Promise<void> {
@@ -194,8 +196,8 @@ async function openExternal(url: string): Promise<PostgresServer> {
  * // …
  * await server.remove();
  */
-export async function startPostgres(): Promise<PostgresServer> {
-  const support = postgresSupport();
+export async function startPostgres(needs: PostgresNeeds = {}): Promise<PostgresServer> {
+  const support = postgresSupport(needs);
   if (support.kind === "external") return openExternal(support.url);
   if (support.kind === "local") return startLocal(support.bindir);
   throw new Error(`[tests] no PostgreSQL: ${support.reason}`);

@@ -11,6 +11,7 @@ import { describeSignUpAtomicity } from "./auth-atomicity";
 import { describeConcurrency } from "./auth-concurrency";
 import type { AuthApp } from "./auth-flows";
 import { describeAuthFlows, loadAuthApp } from "./auth-flows";
+import { describePool } from "./postgres-pool";
 
 const skip = skipWithoutPostgres("Better Auth on PostgreSQL 15");
 let server: PostgresServer | undefined;
@@ -34,4 +35,8 @@ describe.skipIf(skip)("PostgreSQL 15 through the Neon driver", () => {
   describeAuthFlows("Better Auth flows", () => app);
   describeConcurrency(() => app);
   describeSignUpAtomicity(() => app);
+  describePool(
+    () => server as PostgresServer,
+    () => app,
+  );
 });
