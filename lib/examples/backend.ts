@@ -96,4 +96,7 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(port, () => console.log(`[backend] listening on http://localhost:${port}, trusting ${issuer}`));
+server.listen(port, () => {
+  const { port: bound } = server.address() as { port: number };
+  console.log(`[backend] listening on http://localhost:${bound}, trusting tokens from ${issuer}`);
+});

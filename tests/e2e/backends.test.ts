@@ -383,6 +383,18 @@ describe("with no middleware at all (a matcher miss), the handlers still check t
     expect(response.headers.get("location")).toContain("/sign-in?next=%2Fdashboard");
   });
 
+  it("sends a /dashboard visitor with a live session but no access JWT to the refresh hop", async () => {
+    const url = bare?.url ?? "";
+    const { jar } = await signUp(url, { email: uniqueEmail("bare"), password: PASSWORD, name: "Bare" });
+    jar.cookies.delete(ACCESS_COOKIE);
+    const response = await fetch(`${url}/dashboard`, {
+      redirect: "manual",
+      headers: { ...forgedIdentity(), cookie: jar.header(), accept: "text/html", "sec-fetch-dest": "document" },
+    });
+    expect(response.status).toBe(307);
+    expect(response.headers.get("location")).toContain("/api/auth/refresh?next=%2Fdashboard");
+  });
+
   it("has the display-name Server Action refuse a signed-out caller with a clear error", async () => {
     expect(actionId).not.toBe("");
     const response = await fetch(`${bare?.url}/dashboard`, {
