@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { ACCESS_COOKIE } from "@/lib/edge/config";
-import { type CookieJar, locationPath, pageRequest, signUp, uniqueEmail } from "../helpers/http";
+import { CookieJar, locationPath, pageRequest, signUp, uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { ROOT, startNext } from "../helpers/next-server";
 import { freePort } from "../helpers/ports";
@@ -41,6 +41,7 @@ describe.skipIf(skip)("database faults (PostgreSQL 15 stopped and started under 
   let app: NextServer;
   let coldStarted: NextServer | undefined;
   let jar: CookieJar;
+  const otherDevice = new CookieJar();
   let jwks: string;
   let migrations: string[] = [];
   const email = uniqueEmail("fault");
@@ -55,6 +56,7 @@ describe.skipIf(skip)("database faults (PostgreSQL 15 stopped and started under 
     const port = await freePort();
     app = await startNext({ port, env: { DATABASE_URL: pg.url, BETTER_AUTH_URL: `http://127.0.0.1:${port}` } });
     ({ jar } = await signUp(app.url, { email, password: PASSWORD, name: "Fault User" }));
+    otherDevice.store(await post(app, "/api/auth/sign-in/email", { email, password: PASSWORD }));
     jwks = await (await fetch(`${app.url}/api/auth/jwks`)).text();
     // A running app has verified a token before: its edge holds the JWKS (a cold one uses AUTH_JWKS, below).
     expect((await fetch(`${app.url}/dashboard`, pageRequest(access()))).status).toBe(200);
@@ -100,10 +102,11 @@ describe.skipIf(skip)("database faults (PostgreSQL 15 stopped and started under 
       expect(me.status).toBe(200);
     });
 
-    it("answers sign-in and sign-up with 503 JSON, Retry-After and no stack trace", async () => {
+    it("answers sign-in, sign-up and GET /api/auth/token with 503 JSON, Retry-After and no stack trace", async () => {
       for (const response of [
         await post(app, "/api/auth/sign-in/email", { email, password: PASSWORD }),
         await post(app, "/api/auth/sign-up/email", { email: failedEmail, password: PASSWORD, name: "Lost" }),
+        await fetch(`${app.url}/api/auth/token`, { headers: { cookie: session() } }),
       ]) {
         expect(response.status).toBe(503);
         expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -122,6 +125,14 @@ describe.skipIf(skip)("database faults (PostgreSQL 15 stopped and started under 
       expect(html).toContain("temporarily unavailable");
       expect(html).not.toMatch(STACK_TRACE);
       expect(response.headers.getSetCookie()).toEqual([]);
+    });
+
+    it("still signs a device out: its cookies are cleared even though the session row cannot be deleted", async () => {
+      expect(otherDevice.get(ACCESS_COOKIE)).toBeTruthy();
+      const response = await post(app, "/api/auth/sign-out", {}, otherDevice.header());
+      expect(response.status).toBe(200);
+      otherDevice.store(response);
+      expect(otherDevice.cookies.size).toBe(0);
     });
 
     it("answers POST /api/auth/refresh with 503 JSON", async () => {
