@@ -68,7 +68,9 @@ function readSecret(mode: ServerConfig["mode"]): string {
 function readDatabaseUrl(mode: ServerConfig["mode"]): string | undefined {
   const url = process.env.DATABASE_URL;
   if (!url && mode === "production" && process.env.VERCEL && !isBuildPhase()) {
-    throw new ConfigError("DATABASE_URL is missing: serverless hosts have no disk for the embedded database; set it to your Neon URL");
+    throw new ConfigError(
+      "DATABASE_URL is missing: serverless hosts have no disk for the embedded database; set it to your Neon URL",
+    );
   }
   if (!url) return undefined;
   if (!/^postgres(ql)?:\/\//.test(url)) {

@@ -6,8 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserMissing, launchBrowser } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/http";
-import { startNext } from "../helpers/next-server";
 import type { NextServer } from "../helpers/next-server";
+import { startNext } from "../helpers/next-server";
 
 let server: NextServer;
 let browser: Browser;
@@ -40,7 +40,9 @@ describe.skipIf(browserMissing)("UI in Chromium", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${server.url}/dashboard`);
     expect(await page.getByTestId("email").textContent()).toBe(email);
-    expect(Date.parse((await page.getByTestId("token-expiry").getAttribute("datetime")) as string)).toBeGreaterThan(Date.now());
+    expect(Date.parse((await page.getByTestId("token-expiry").getAttribute("datetime")) as string)).toBeGreaterThan(
+      Date.now(),
+    );
 
     const cookies = await page.context().cookies();
     const access = cookies.find((c) => c.name === "eg.access");

@@ -3,10 +3,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_COOKIE } from "@/lib/edge/config";
-import { locationPath, pageRequest, signUp, uniqueEmail } from "../helpers/http";
 import type { CookieJar } from "../helpers/http";
-import { startNext } from "../helpers/next-server";
+import { locationPath, pageRequest, signUp, uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
+import { startNext } from "../helpers/next-server";
 
 let server: NextServer;
 let jar: CookieJar;

@@ -3,12 +3,15 @@
  * Without Chromium the browser tests skip, unless `REQUIRE_BROWSER=1` (CI).
  */
 import { execFileSync } from "node:child_process";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
 
 export function chromiumPath(): string | undefined {
   try {
-    return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() || undefined;
+    return (
+      execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }

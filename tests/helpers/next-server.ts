@@ -2,8 +2,9 @@
  * Starts `next start` (after the global `next build`) on a free port, in its
  * own process group so stopping it also stops the forked `next-server`.
  */
-import { spawn } from "node:child_process";
+
 import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { freePort } from "./ports";
@@ -47,20 +48,24 @@ export async function startNext(options: StartNextOptions = {}): Promise<NextSer
   const port = options.port ?? (await freePort());
   const cwd = options.cwd ?? ROOT;
   let log = "";
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
-    cwd,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
-      PGLITE_DATA_DIR: "memory://",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    {
+      cwd,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        PORT: String(port),
+        BETTER_AUTH_SECRET: randomBytes(32).toString("base64url"),
+        PGLITE_DATA_DIR: "memory://",
+        ...options.env,
+      },
     },
-  });
+  );
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;

@@ -2,8 +2,9 @@
  * Real Ed25519 keys and real signed tokens for verifier tests: nothing about
  * jose is faked, only the claims and headers we choose.
  */
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
+
 import type { JSONWebKeySet, JWK, JWTPayload } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 
 export const ISSUER = "http://localhost:3000";
 export const AUDIENCE = "http://localhost:3000";
@@ -58,7 +59,11 @@ export function b64(value: unknown): string {
 }
 
 /** Signs any header/payload pair with WebCrypto directly (for headers jose itself refuses to produce). */
-export async function signRaw(key: TestKey, header: Record<string, unknown>, payload: Record<string, unknown>): Promise<string> {
+export async function signRaw(
+  key: TestKey,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+): Promise<string> {
   const input = `${b64(header)}.${b64(payload)}`;
   const signature = await crypto.subtle.sign("Ed25519", key.privateKey, new TextEncoder().encode(input));
   return `${input}.${Buffer.from(signature).toString("base64url")}`;
