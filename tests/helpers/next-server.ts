@@ -75,14 +75,15 @@ export async function startNext(options: StartNextOptions = {}): Promise<NextSer
     port,
     output: () => log,
     stop: async () => {
-      if (child.exitCode !== null || child.pid === undefined) return;
+      const pid = child.pid;
+      if (child.exitCode !== null || pid === undefined) return;
       const exited = new Promise((r) => child.once("exit", r));
       try {
-        process.kill(-child.pid, "SIGTERM");
+        process.kill(-pid, "SIGTERM");
       } catch {}
       const timeout = setTimeout(() => {
         try {
-          process.kill(-child.pid!, "SIGKILL");
+          process.kill(-pid, "SIGKILL");
         } catch {}
       }, 5_000);
       await exited;
