@@ -221,6 +221,9 @@ describe("proxy /api/backend/*", () => {
     const response = await fetch(`${app.url}/api/backend/debug/reject`, { headers: { cookie: session.jar.header() } });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: "unauthorized", reason: "signed_out" });
+    expect(
+      response.headers.getSetCookie().some((c) => c.startsWith(`${ACCESS_COOKIE}=;`) && /max-age=0/i.test(c)),
+    ).toBe(true);
     const token = await fetch(`${app.url}/api/auth/token`, { headers: { cookie: session.jar.header() } });
     expect(token.status).toBe(401); // that session is revoked; Bob's other session lives on
     const other = await fetch(`${app.url}/api/auth/token`, { headers: { cookie: bob.jar.header() } });
@@ -445,6 +448,7 @@ describe.skipIf(browserMissing)("dashboard in Chromium: Server Action and browse
       [...user.jar.cookies].map(([name, value]) => ({ name, value, domain: hostname, path: "/", httpOnly: true })),
     );
     const page = await context.newPage();
+    page.setDefaultTimeout(20_000); // fail with a locator message, not the test timeout, if the page is wrong
     await page.goto(`${app.url}/dashboard`);
     return { browser, context, page };
   }

@@ -61,6 +61,7 @@ describe("backend proxy: headers", () => {
       "x-forwarded-for": "10.0.0.1",
       "x-real-ip": "10.0.0.1",
       "x-nextjs-data": "1",
+      "x-vercel-proxy-signature": "sig",
       "next-action": "abc",
       "accept-encoding": "br",
       origin: "http://app.test",

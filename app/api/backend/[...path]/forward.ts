@@ -33,6 +33,9 @@ const RESERVED_X_PREFIXES = [
   "x-next",
   "x-invoke-",
   "x-action",
+  "x-matched-path",
+  "x-vercel-",
+  "x-now-",
 ];
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus the ones a re-encoding proxy must recompute. */
