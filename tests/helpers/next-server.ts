@@ -76,7 +76,7 @@ export async function startNext(options: StartNextOptions = {}): Promise<NextSer
     output: () => log,
     stop: async () => {
       const pid = child.pid;
-      if (child.exitCode !== null || pid === undefined) return;
+      if (child.exitCode !== null || child.signalCode !== null || pid === undefined) return; // exited, or killed by a signal
       const exited = new Promise((r) => child.once("exit", r));
       try {
         process.kill(-pid, "SIGTERM");
