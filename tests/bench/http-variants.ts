@@ -1,8 +1,8 @@
 /**
- * The three builds of one commit that the HTTP benchmark compares, each
- * started with `next start` and signed up once:
- * (A) as is; (C) middleware replaced by an empty pass-through on the same
- * matcher; (B) no middleware at all.
+ * The builds of one commit that the HTTP benchmark compares, each started
+ * with `next start` and signed up once: (A) as is; (C) middleware replaced by
+ * an empty pass-through on the same matcher; (B) no middleware at all; and on
+ * request (P) the guard as Next 16's `proxy.ts` on Node.
  */
 import type { AppCopy, MiddlewareVariant } from "../helpers/app-copy";
 import { buildAppCopy } from "../helpers/app-copy";
@@ -10,9 +10,14 @@ import { pageRequest, signUp, uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 
-export type VariantName = "A" | "B" | "C";
+export type VariantName = "A" | "B" | "C" | "P";
 
-export const VARIANTS: Readonly<Record<VariantName, MiddlewareVariant>> = { A: "as-is", B: "none", C: "empty" };
+export const VARIANTS: Readonly<Record<VariantName, MiddlewareVariant>> = {
+  A: "as-is",
+  B: "none",
+  C: "empty",
+  P: "proxy",
+};
 
 /** A built copy, and once started its server and a signed-up user's cookies. */
 export interface RunningVariant {
@@ -23,10 +28,14 @@ export interface RunningVariant {
 }
 
 /** Builds the copies one after another (2 cores: parallel builds only thrash). */
-export async function buildVariants(revision: string, log: (line: string) => void): Promise<RunningVariant[]> {
+export async function buildVariants(
+  revision: string,
+  names: readonly VariantName[],
+  log: (line: string) => void,
+): Promise<RunningVariant[]> {
   const built: RunningVariant[] = [];
   try {
-    for (const name of ["A", "C", "B"] as const) {
+    for (const name of names) {
       log(`[bench] next build (${name}: middleware ${VARIANTS[name]})…`);
       built.push({ name, copy: await buildAppCopy({ middleware: VARIANTS[name], revision }) });
     }

@@ -6,6 +6,7 @@
  * Prints a markdown report and writes it to `tests/bench/results.md`.
  * The builds come from one commit (`--rev <ref>`, default `HEAD`; commit
  * first to measure changes); the verify part imports `lib/edge` as it is.
+ * `--proxy` adds a fourth build, the guard as `proxy.ts` on Node.
  * `--quick` runs a short smoke version and writes nothing.
  */
 import { execFileSync } from "node:child_process";
@@ -23,12 +24,13 @@ import { renderReport } from "./report";
 import { measureVerifyCost } from "./verify-cost";
 
 const quick = process.argv.includes("--quick");
+const withProxy = process.argv.includes("--proxy");
 /** The commit the three builds are made from: `--rev <ref>`, default `HEAD`. */
 const revIndex = process.argv.indexOf("--rev");
 const revision = (revIndex > 0 ? process.argv[revIndex + 1] : undefined) ?? "HEAD";
 const settings: BenchSettings = quick
-  ? { verifyRounds: 3, connections: 10, durationSec: 2, rounds: 1 }
-  : { verifyRounds: 21, connections: 10, durationSec: 5, rounds: 6 };
+  ? { verifyRounds: 3, connections: 10, durationSec: 2, rounds: 1, quietCores: 0.3, retries: 0 }
+  : { verifyRounds: 21, connections: 10, durationSec: 4, rounds: 8, quietCores: 0.3, retries: 1 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function context(): string {
@@ -59,6 +61,7 @@ function target(variant: RunningVariant, withCookie: boolean): LoadTarget {
     url: `${variant.server?.url}/dashboard`,
     headers,
     expect: withCookie ? "2xx" : "3xx",
+    serverDir: variant.copy.dir,
   };
 }
 
@@ -67,7 +70,8 @@ async function main(): Promise<void> {
   const ctx = context();
   log("[bench] verify cost…");
   const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });
-  const variants = await buildVariants(revision, log);
+  const names: VariantName[] = withProxy ? ["A", "C", "B", "P"] : ["A", "C", "B"];
+  const variants = await buildVariants(revision, names, log);
   const stop = () => void disposeVariants(variants).finally(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -78,11 +82,15 @@ async function main(): Promise<void> {
     for (const v of variants) await startVariant(v);
     const [a, b, c] = [byName(variants, "A"), byName(variants, "B"), byName(variants, "C")];
     log("[bench] HTTP load…");
-    const http = await measureLoad([target(a, true), target(c, true), target(b, true), target(a, false)], {
+    const targets = [target(a, true), target(c, true), target(b, true), target(a, false)];
+    if (withProxy) targets.push(target(byName(variants, "P"), true));
+    const http = await measureLoad(targets, {
       connections: settings.connections,
       durationSec: settings.durationSec,
       rounds: settings.rounds,
-      warmupSec: quick ? 1 : 3,
+      quietCores: settings.quietCores,
+      retries: settings.retries,
+      warmupSec: quick ? 1 : 5,
     });
     const get = (name: string) => {
       const result = http.get(name);
@@ -93,7 +101,13 @@ async function main(): Promise<void> {
       context: ctx,
       settings,
       verify,
-      http: { pageA: get("A-page"), pageC: get("C-page"), pageB: get("B-page"), redirectA: get("A-redirect") },
+      http: {
+        pageA: get("A-page"),
+        pageC: get("C-page"),
+        pageB: get("B-page"),
+        redirectA: get("A-redirect"),
+        ...(withProxy ? { pageP: get("P-page") } : {}),
+      },
       bundle,
     };
     const report = renderReport(results);

@@ -12,6 +12,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] as number) + upper) / 2;
 }
 
+/** Per-round ratios `xs[i] / ys[i]` of two series measured side by side: their median and range. */
+export function pairedRatio(
+  xs: readonly number[],
+  ys: readonly number[],
+): { median: number; min: number; max: number } {
+  const ratios = xs.map((x, i) => x / (ys[i] ?? Number.NaN)).filter(Number.isFinite);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
+
 /** `values` rotated left by `by` places (interleaving orders across rounds). */
 export function rotate<T>(values: readonly T[], by: number): T[] {
   const n = values.length;

@@ -1,13 +1,15 @@
 /**
  * Builds a temporary copy of the app with a different middleware file, for
- * tests and the benchmark that compare builds of the same working tree.
+ * tests and the benchmark that compare builds of the same code.
  *
- * The copy holds every tracked or untracked-but-not-ignored file except
- * `tests/` (not part of the app), under a fresh folder in the OS temp dir.
+ * The copy holds the working tree's tracked and untracked-but-not-ignored
+ * files (or one commit's, with `revision`) except `tests/`, which is not part
+ * of the app, under a fresh folder in the OS temp dir.
  * `node_modules` is hard-linked, not symlinked: Turbopack refuses a
  * `node_modules` symlink that points outside the project root ("Could not find
- * the Next.js package"). Hard links cost a fraction of a second on one
- * filesystem; across filesystems the folder is copied instead.
+ * the Next.js package"). Hard links take a fraction of a second on one
+ * filesystem (`next build` only adds files there, never rewrites one); across
+ * filesystems the folder is copied instead.
  */
 import { execFile } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
