@@ -37,6 +37,7 @@ export interface Database {
   jwks: { id: string; publicKey: string; privateKey: string; createdAt: Date; expiresAt: Date | null };
 }
 
+/** An open database: the Kysely instance and how to close it. */
 export interface DbHandle {
   readonly db: Kysely<Database>;
   /** `pglite` or `postgres`, for logs and tests. */
@@ -45,6 +46,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/** Options of `createDb`; every field has a default. */
 export interface CreateDbOptions {
   /** A Postgres URL; unset means embedded PGlite. */
   databaseUrl?: string | undefined;

@@ -100,4 +100,5 @@ async function handle(request: Request): Promise<Response> {
   });
 }
 
+/** Better Auth's endpoints, behind the mapping above. */
 export const { GET, POST } = toNextJsHandler(handle);
