@@ -15,9 +15,17 @@ import { edgeConfig } from "./config";
 import { defaultVerifier } from "./default-verifier";
 import { setIdentityHeaders, stripIdentityHeaders } from "./identity-headers";
 import { safeNextPath } from "./next-path";
-import { accessFor, isSignInPage } from "./policy";
+import { accessFor, isSignInPage, isWellFormedPath } from "./policy";
 import { requestKind } from "./request-kind";
-import { forbidden, keysUnavailable, redirectTo, redirectToRefresh, redirectToSignIn, unauthorized } from "./responses";
+import {
+  badRequest,
+  forbidden,
+  keysUnavailable,
+  redirectTo,
+  redirectToRefresh,
+  redirectToSignIn,
+  unauthorized,
+} from "./responses";
 import { findToken, hasSessionCookie } from "./token";
 import type { Verifier, VerifyResult } from "./verify";
 
@@ -53,6 +61,7 @@ function withTiming(response: NextResponse, started: number, desc: string): Next
 export async function guard(request: NextRequest, options: GuardOptions = {}): Promise<NextResponse> {
   const started = performance.now();
   const { pathname, search } = request.nextUrl;
+  if (!isWellFormedPath(pathname)) return badRequest();
   const headers = stripIdentityHeaders(request.headers);
   const access = accessFor(pathname);
   const signInPage = isSignInPage(pathname);

@@ -28,6 +28,19 @@ export const ROUTES: readonly RouteRule[] = [
 /** Paths where a signed-in user is sent on to `next` instead. */
 export const SIGN_IN_PAGES: readonly string[] = ["/sign-in", "/sign-up"];
 
+/**
+ * Whether every percent-escape in the path decodes. Next answers a broken
+ * escape in a dynamic segment with a 500, so the guard refuses it first (400).
+ */
+export function isWellFormedPath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function decodeSegment(raw: string): string {
   try {
     return decodeURIComponent(raw);

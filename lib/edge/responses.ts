@@ -47,6 +47,11 @@ function answer(kind: RequestKind, status: number, body: { error: string; messag
   return noStore(new NextResponse(html, { status, headers: { "Content-Type": "text/html; charset=utf-8" } }));
 }
 
+/** 400: a URL whose percent-encoding does not decode; no route could read it. */
+export function badRequest(): NextResponse {
+  return noStore(NextResponse.json({ error: "bad_request", message: "Malformed URL encoding." }, { status: 400 }));
+}
+
 /** 403: signed in, but without the role the route needs. */
 export function forbidden(kind: RequestKind, role: string): NextResponse {
   return answer(kind, 403, { error: "forbidden", requiredRole: role, message: `This page needs the ${role} role.` });

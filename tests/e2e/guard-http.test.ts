@@ -157,6 +157,16 @@ describe("path variants over HTTP", () => {
   });
 });
 
+describe("malformed URLs over HTTP", () => {
+  it.each(["/api/auth/%E0", "/api/backend/%E0", "/dashboard/%E0%A4%A", "/%"])(
+    "%s gets 400, never a 500",
+    async (path) => {
+      const response = await rawGet(server.url, path, { accept: "text/html", "sec-fetch-dest": "document" });
+      expect(response.status).toBe(400);
+    },
+  );
+});
+
 describe("sessions, roles and refresh over HTTP", () => {
   it("answers 403 to a user on /admin and serves it to an admin", async () => {
     const denied = await fetch(`${server.url}/admin`, pageRequest(user.header()));

@@ -211,6 +211,17 @@ describe("guard: path variants never reach a protected route unguarded", () => {
   });
 });
 
+describe("guard: malformed URLs", () => {
+  it.each(["/api/auth/%E0", "/%E0%A4%A", "/dashboard/%"])(
+    "answers 400 to %s before any route can fail on it",
+    async (path) => {
+      const response = await guard(request(path), { verify });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "bad_request" });
+    },
+  );
+});
+
 describe("guard: keys unavailable", () => {
   it("fails closed with 503 and clears nothing when the JWKS cannot be fetched", async () => {
     const port = await freePort(); // nothing listens there
