@@ -20,6 +20,8 @@ export interface BenchSettings {
 export interface BenchResults {
   /** One line on where and what was measured (date, commit, machine). */
   readonly context: string;
+  /** The command line that reproduces the run. */
+  readonly command: string;
   readonly settings: BenchSettings;
   readonly verify: VerifyCost;
   readonly http: {
@@ -121,7 +123,7 @@ export function renderReport(results: BenchResults): string {
   return [
     "## Benchmark results",
     "",
-    `${results.context}. Reproduce with \`npm run bench\`.`,
+    `${results.context}. Reproduce with \`${results.command}\`.`,
     "",
     ...verifySection(results),
     "",

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       rounds: settings.rounds,
       quietCores: settings.quietCores,
       retries: settings.retries,
-      warmupSec: quick ? 1 : 5,
+      warmupSec: quick ? 1 : 10,
     });
     const get = (name: string) => {
       const result = http.get(name);
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     };
     const results: BenchResults = {
       context: ctx,
+      command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
       settings,
       verify,
       http: {
