@@ -62,10 +62,11 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
   const started = performance.now();
   const { pathname, search } = request.nextUrl;
   if (!isWellFormedPath(pathname)) return badRequest();
-  const headers = stripIdentityHeaders(request.headers);
+  const stripped = stripIdentityHeaders(request.headers);
+  const pass = () => (stripped ? NextResponse.next({ request: { headers: stripped } }) : NextResponse.next());
   const access = accessFor(pathname);
   const signInPage = isSignInPage(pathname);
-  if (access === "public" && !signInPage) return NextResponse.next({ request: { headers } });
+  if (access === "public" && !signInPage) return pass();
 
   const kind = requestKind(request, pathname);
   const result = await verifyRequest(request, options.verify ?? defaultVerifier(), kind === "api");
@@ -73,7 +74,7 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
 
   if (signInPage) {
     const next = request.nextUrl.searchParams.get("next");
-    const response = result.ok ? redirectTo(request, safeNextPath(next)) : NextResponse.next({ request: { headers } });
+    const response = result.ok ? redirectTo(request, safeNextPath(next)) : pass();
     return withTiming(response, started, desc);
   }
 
@@ -81,6 +82,7 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
     if (typeof access === "object" && result.claims.role !== access.role) {
       return withTiming(forbidden(kind, access.role), started, "role");
     }
+    const headers = stripped ?? new Headers(request.headers);
     setIdentityHeaders(headers, result.claims, result.token);
     return withTiming(NextResponse.next({ request: { headers } }), started, desc);
   }

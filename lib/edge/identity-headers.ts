@@ -17,12 +17,20 @@ export const TOKEN_HEADER = "x-auth-token";
 /** Headers a client must never be able to set or that Next reserves for itself. */
 const INTERNAL_HEADERS = ["x-middleware-subrequest"];
 
-/** A copy of `headers` without any client-sent identity or internal header. */
-export function stripIdentityHeaders(headers: Headers): Headers {
+function isReserved(name: string): boolean {
+  return name.startsWith(IDENTITY_HEADER_PREFIX) || INTERNAL_HEADERS.includes(name);
+}
+
+/**
+ * A copy of `headers` without any client-sent identity or internal header, or
+ * `undefined` when there is none to remove: forwarding overridden headers costs
+ * Next a copy of every header, so the common case skips it.
+ */
+export function stripIdentityHeaders(headers: Headers): Headers | undefined {
+  const reserved = [...headers.keys()].filter(isReserved);
+  if (reserved.length === 0) return undefined;
   const clean = new Headers(headers);
-  for (const name of [...clean.keys()]) {
-    if (name.startsWith(IDENTITY_HEADER_PREFIX) || INTERNAL_HEADERS.includes(name)) clean.delete(name);
-  }
+  for (const name of reserved) clean.delete(name);
   return clean;
 }
 

@@ -104,6 +104,12 @@ describe("guard: pages", () => {
     expect(response.headers.get("x-middleware-override-headers")).not.toContain("x-auth");
   });
 
+  it("forwards a public request untouched when it carries no reserved header", async () => {
+    const response = await guard(request("/", { headers: { "x-other": "1" } }), { verify });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-middleware-override-headers")).toBeNull();
+  });
+
   it("sends an expired token with a session cookie through the refresh hop", async () => {
     const response = await guard(request("/dashboard", { token: expiredToken, session: true }), { verify });
     expect(response.status).toBe(307);
