@@ -6,14 +6,14 @@
  * still carry cookies, renews the browser's cookie too.
  */
 import "server-only";
-import { APIError } from "better-auth/api";
 import { cookies, headers } from "next/headers";
 import type { CookieSpec } from "./access-cookie";
 import { accessCookie, clearedAccessCookie } from "./access-cookie";
 import type { ApiClient, RefreshOutcome } from "./api";
 import { createApiClient } from "./api";
-import { auth, ensureReady } from "./auth";
+import { auth } from "./auth";
 import { serverConfig } from "./config";
+import { issueAccessToken } from "./issue-token";
 import { lookupUser } from "./session";
 
 /** Sets a cookie where Next allows it (route handlers, Server Actions); a Server Component cannot, and that is fine. */
@@ -27,15 +27,9 @@ async function trySetCookie(cookie: CookieSpec): Promise<void> {
 
 /** A fresh access JWT from the request's Better Auth session. */
 export async function refreshAccessToken(): Promise<RefreshOutcome> {
-  try {
-    await ensureReady();
-    const { token } = await auth.api.getToken({ headers: await headers() });
-    await trySetCookie(accessCookie(token));
-    return { kind: "token", token };
-  } catch (error) {
-    if (error instanceof APIError && error.statusCode < 500) return { kind: "signed-out" };
-    return { kind: "unavailable" };
-  }
+  const outcome = await issueAccessToken(await headers());
+  if (outcome.kind === "token") await trySetCookie(accessCookie(outcome.token));
+  return outcome;
 }
 
 /** Revokes the request's session (best effort) and clears the access cookie where possible. */

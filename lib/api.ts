@@ -10,6 +10,7 @@
  * server-side, since the cookie is HttpOnly and no token ever reaches script.
  * On the server use `serverApi()` from `lib/api-server.ts`.
  */
+import { signInPath } from "./edge/next-path";
 
 /** What a refresh achieved. */
 export type RefreshOutcome =
@@ -139,7 +140,7 @@ export const browserApi: ApiClient = createApiClient({
     return response.status === 401 ? { kind: "signed-out" } : { kind: "unavailable" };
   },
   onSignedOut: async () => {
-    const next = `/sign-in?next=${encodeURIComponent(here())}`;
+    const next = signInPath(here());
     try {
       // Revokes the session and clears both cookies; even if it fails, leave for sign-in.
       await fetch("/api/auth/sign-out", {

@@ -12,7 +12,7 @@ import { cache } from "react";
 import { edgeConfig } from "./edge/config";
 import { defaultVerifier } from "./edge/default-verifier";
 import { safeNextPath, signInPath } from "./edge/next-path";
-import { REFRESH_PATH } from "./edge/responses";
+import { invalidTokenChallenge, NO_STORE, REFRESH_PATH } from "./edge/responses";
 import { findToken, hasSessionCookie } from "./edge/token";
 import type { AccessClaims, VerifyFailure } from "./edge/verify";
 
@@ -123,9 +123,9 @@ export function authErrorResponse(error: AuthError): Response {
   const body = { error: ERROR_NAMES[error.status], reason: error.code, message: error.message };
   const response = Response.json(body, { status: error.status });
   if (error.status === 401) {
-    response.headers.set("WWW-Authenticate", `Bearer error="invalid_token", error_description="${error.code}"`);
+    response.headers.set("WWW-Authenticate", invalidTokenChallenge(error.code));
   }
   if (error.status === 503) response.headers.set("Retry-After", "5");
-  response.headers.set("Cache-Control", "private, no-store");
+  response.headers.set("Cache-Control", NO_STORE);
   return response;
 }

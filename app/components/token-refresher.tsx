@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect } from "react";
+import { signInPath } from "@/lib/edge/next-path";
 
 /** Seconds before expiry at which the background refresh fires. */
 const LEAD_SECONDS = 60;
@@ -26,7 +27,7 @@ export function TokenRefresher({ expiresAt }: { expiresAt: number }) {
           const { expiresAt: next } = (await response.json()) as { expiresAt: string };
           schedule(Date.parse(next) / 1000);
         } else if (response.status === 401) {
-          window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`);
+          window.location.assign(signInPath(`${window.location.pathname}${window.location.search}`));
         } else schedule(Date.now() / 1000 + LEAD_SECONDS + 15); // transient: retry soon, never sign out
       } catch {
         if (!stopped) schedule(Date.now() / 1000 + LEAD_SECONDS + 15);

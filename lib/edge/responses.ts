@@ -33,10 +33,15 @@ export function redirectToRefresh(request: Request, next: string): NextResponse 
   return redirectTo(request, `${REFRESH_PATH}?next=${encodeURIComponent(next)}`);
 }
 
-/** 401 JSON with a `WWW-Authenticate` challenge (RFC 6750). */
+/** The `WWW-Authenticate` value of every 401 the app itself answers (RFC 6750). */
+export function invalidTokenChallenge(reason: string): string {
+  return `Bearer error="invalid_token", error_description="${reason}"`;
+}
+
+/** 401 JSON with a `WWW-Authenticate` challenge. */
 export function unauthorized(reason: VerifyFailure): NextResponse {
   const response = NextResponse.json({ error: "unauthorized", reason }, { status: 401 });
-  response.headers.set("WWW-Authenticate", `Bearer error="invalid_token", error_description="${reason}"`);
+  response.headers.set("WWW-Authenticate", invalidTokenChallenge(reason));
   return noStore(response);
 }
 

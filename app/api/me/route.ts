@@ -1,3 +1,4 @@
+import { NO_STORE } from "@/lib/edge/responses";
 import { AuthError, authErrorResponse, requireUser } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export async function GET(): Promise<Response> {
         role: user.role,
         expiresAt: new Date(user.exp * 1000).toISOString(),
       },
-      { headers: { "Cache-Control": "private, no-store" } },
+      { headers: { "Cache-Control": NO_STORE } },
     );
   } catch (error) {
     if (error instanceof AuthError) return authErrorResponse(error);

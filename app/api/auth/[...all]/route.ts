@@ -16,12 +16,12 @@ import { auth, ensureReady } from "@/lib/auth";
 import { serverConfig } from "@/lib/config";
 import type { DatabaseWatch } from "@/lib/db-errors";
 import { isDatabaseUnavailable, watchDatabase } from "@/lib/db-errors";
+import { NO_STORE } from "@/lib/edge/responses";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const RETRY_AFTER_SECONDS = 5;
-const NO_STORE = "private, no-store";
 
 function databaseUnavailable(cause: unknown): Response {
   console.error(`[edge-guard] auth API answered 503: ${cause instanceof Error ? cause.message : String(cause)}`);

@@ -8,41 +8,18 @@
  *   or 401 JSON.
  * Nothing here is single-use, so concurrent refreshes from one browser all succeed.
  */
-import { APIError } from "better-auth/api";
 import { decodeJwt } from "jose";
 import { NextResponse } from "next/server";
 import { accessCookie, clearedAccessCookie } from "@/lib/access-cookie";
-import { auth, ensureReady } from "@/lib/auth";
-import { watchDatabase } from "@/lib/db-errors";
 import { safeNextPath, signInPath } from "@/lib/edge/next-path";
 import { NO_STORE } from "@/lib/edge/responses";
+import type { IssuedToken } from "@/lib/issue-token";
+import { issueAccessToken } from "@/lib/issue-token";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Outcome = { kind: "token"; token: string } | { kind: "signed-out" } | { kind: "unavailable" };
-
-async function issueToken(request: Request): Promise<Outcome> {
-  // Better Auth reads a session lookup that could not reach the database as "no session" (401):
-  // the watch tells that outage apart from a real sign-out, so nobody is signed out by a database restart.
-  return watchDatabase(async (watch) => {
-    try {
-      await ensureReady();
-      const { token } = await auth.api.getToken({ headers: request.headers });
-      return { kind: "token", token };
-    } catch (error) {
-      if (error instanceof APIError && error.statusCode < 500 && !watch.unavailable) return { kind: "signed-out" };
-      const cause = watch.unavailable ?? error;
-      console.error(
-        "[edge-guard] refresh failed: database unavailable:",
-        cause instanceof Error ? cause.message : "unknown error",
-      );
-      return { kind: "unavailable" };
-    }
-  });
-}
-
-function finish(response: NextResponse, outcome: Outcome): NextResponse {
+function finish(response: NextResponse, outcome: IssuedToken): NextResponse {
   const cookie =
     outcome.kind === "token"
       ? accessCookie(outcome.token)
@@ -56,7 +33,7 @@ function finish(response: NextResponse, outcome: Outcome): NextResponse {
 
 export async function GET(request: Request): Promise<Response> {
   const next = safeNextPath(new URL(request.url).searchParams.get("next"));
-  const outcome = await issueToken(request);
+  const outcome = await issueAccessToken(request.headers);
   if (outcome.kind === "unavailable") {
     const html = `<!doctype html><title>Temporarily unavailable</title><h1>Sign-in is temporarily unavailable</h1><p>We could not check your session. <a href="${next.replace(/"/g, "%22")}">Try again</a> in a moment.</p>`;
     return finish(
@@ -72,7 +49,7 @@ export async function GET(request: Request): Promise<Response> {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  const outcome = await issueToken(request);
+  const outcome = await issueAccessToken(request.headers);
   if (outcome.kind === "token") {
     const exp = decodeJwt(outcome.token).exp ?? 0; // our own fresh token: display only
     return finish(NextResponse.json({ expiresAt: new Date(exp * 1000).toISOString() }), outcome);

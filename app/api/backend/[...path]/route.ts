@@ -13,6 +13,7 @@
 import { ApiAuthError } from "@/lib/api";
 import { serverApi } from "@/lib/api-server";
 import { serverConfig } from "@/lib/config";
+import { NO_STORE } from "@/lib/edge/responses";
 import { AuthError, authErrorResponse, requireUser } from "@/lib/session";
 import { BodyTooLargeError, backendPath, bufferedBody, forwardRequestHeaders, forwardResponseHeaders } from "./forward";
 
@@ -25,7 +26,7 @@ const TIMEOUT_MS = 30_000;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function problem(status: number, error: string, message: string): Response {
-  return Response.json({ error, message }, { status, headers: { "Cache-Control": "private, no-store" } });
+  return Response.json({ error, message }, { status, headers: { "Cache-Control": NO_STORE } });
 }
 
 /** A write from another site riding on the user's cookie (CSRF) is refused. */
