@@ -5,7 +5,7 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkConfigOrExit } = await import("./lib/startup");
+    const { checkConfigOrExit } = await import("./lib/config/startup");
     checkConfigOrExit();
   }
 }

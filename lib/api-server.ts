@@ -7,14 +7,14 @@
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
-import type { CookieSpec } from "./access-cookie";
-import { accessCookie, clearedAccessCookie } from "./access-cookie";
 import type { ApiClient, RefreshOutcome } from "./api";
 import { createApiClient } from "./api";
 import { auth } from "./auth";
 import { serverConfig } from "./config";
-import { issueAccessToken } from "./issue-token";
 import { lookupUser } from "./session";
+import type { CookieSpec } from "./tokens/access-cookie";
+import { accessCookie, clearedAccessCookie } from "./tokens/access-cookie";
+import { issueAccessToken } from "./tokens/issue-token";
 
 /** Sets a cookie where Next allows it (route handlers, Server Actions); a Server Component cannot, and that is fine. */
 async function trySetCookie(cookie: CookieSpec): Promise<void> {

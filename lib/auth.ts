@@ -9,9 +9,9 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
-import { accessCookiePlugin } from "./access-cookie-plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
 

@@ -1,7 +1,7 @@
 /**
  * The edge-safe half of the kit's configuration: everything the guard needs to
  * decide on a request (issuer, audience, cookie names, where the keys are).
- * Read once per isolate from `process.env`; the Node half (`lib/config.ts`)
+ * Read once per isolate from `process.env`; the Node half (`lib/config/index.ts`)
  * builds on this so both runtimes agree on one definition.
  */
 import type { JSONWebKeySet } from "jose";

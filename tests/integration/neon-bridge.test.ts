@@ -7,8 +7,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createDb } from "@/lib/db";
-import type { NeonBridge } from "@/lib/neon-bridge";
-import { startNeonBridge } from "@/lib/neon-bridge";
+import type { NeonBridge } from "@/lib/db/neon-bridge";
+import { startNeonBridge } from "@/lib/db/neon-bridge";
 import { freePort } from "../helpers/ports";
 
 let echo: net.Server;

@@ -13,7 +13,7 @@ const cwd = mkdtempSync(path.join(tmpdir(), "eg-dev-secret-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 function startDevConfig(): { stdout: string } {
-  const script = `import(${JSON.stringify(path.join(root, "lib/config.ts"))}).then((m) => console.log("secret=" + m.serverConfig().secret))`;
+  const script = `import(${JSON.stringify(path.join(root, "lib/config/index.ts"))}).then((m) => console.log("secret=" + m.serverConfig().secret))`;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "development" };
   delete env.BETTER_AUTH_SECRET;
   const stdout = execFileSync(path.join(root, "node_modules/.bin/tsx"), ["-e", script], { cwd, env, encoding: "utf8" });

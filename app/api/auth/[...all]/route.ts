@@ -14,8 +14,8 @@
 import { toNextJsHandler } from "better-auth/next-js";
 import { auth, ensureReady } from "@/lib/auth";
 import { serverConfig } from "@/lib/config";
-import type { DatabaseWatch } from "@/lib/db-errors";
-import { isDatabaseUnavailable, watchDatabase } from "@/lib/db-errors";
+import type { DatabaseWatch } from "@/lib/db/errors";
+import { isDatabaseUnavailable, watchDatabase } from "@/lib/db/errors";
 import { NO_STORE } from "@/lib/edge/responses";
 
 export const runtime = "nodejs";

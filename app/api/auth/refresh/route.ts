@@ -10,11 +10,11 @@
  */
 import { decodeJwt } from "jose";
 import { NextResponse } from "next/server";
-import { accessCookie, clearedAccessCookie } from "@/lib/access-cookie";
 import { safeNextPath, signInPath } from "@/lib/edge/next-path";
 import { NO_STORE } from "@/lib/edge/responses";
-import type { IssuedToken } from "@/lib/issue-token";
-import { issueAccessToken } from "@/lib/issue-token";
+import { accessCookie, clearedAccessCookie } from "@/lib/tokens/access-cookie";
+import type { IssuedToken } from "@/lib/tokens/issue-token";
+import { issueAccessToken } from "@/lib/tokens/issue-token";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 /**
  * Start-up check (Node only, called from `instrumentation.ts`).
  */
-import { ConfigError, serverConfig } from "./config";
+import { ConfigError, serverConfig } from "./index";
 
 /** Validates the configuration; on a `ConfigError` prints one line and exits with status 1. */
 export function checkConfigOrExit(): void {

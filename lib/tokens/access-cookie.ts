@@ -4,7 +4,7 @@
  * `HttpOnly` (no script reads the token), `SameSite=Lax`, `Path=/`, and on
  * https `Secure` with the `__Host-` name.
  */
-import { serverConfig } from "./config";
+import { serverConfig } from "../config";
 
 export interface CookieSpec {
   name: string;

@@ -8,7 +8,7 @@ import { Client, neonConfig, Pool } from "@neondatabase/serverless";
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import ws from "ws";
 import { createConnectionQueue } from "./connection-queue";
-import { DatabaseUnavailableError, reportDatabaseError } from "./db-errors";
+import { DatabaseUnavailableError, reportDatabaseError } from "./errors";
 import type { NeonBridge } from "./neon-bridge";
 import { startNeonBridge } from "./neon-bridge";
 

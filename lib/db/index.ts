@@ -2,7 +2,7 @@
  * The one SQL layer: Kysely, over embedded PGlite when `DATABASE_URL` is
  * unset, else over the Neon serverless driver's `Pool` (Neon or any Postgres;
  * a loopback Postgres through the kit's own WebSocket bridge, see
- * `lib/neon-pool.ts`). One instance per process, memoised on `globalThis` so
+ * `lib/db/neon-pool.ts`). One instance per process, memoised on `globalThis` so
  * dev reloads, Better Auth and migrations all share it.
  */
 import { mkdirSync } from "node:fs";
@@ -10,7 +10,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { Generated } from "kysely";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
-import { serverConfig } from "./config";
+import { serverConfig } from "../config";
 import type { NeonPool } from "./neon-pool";
 import { createNeonPool } from "./neon-pool";
 

@@ -4,8 +4,8 @@
  * Used by the refresh hop and by the server-side API client.
  */
 import { APIError } from "better-auth/api";
-import { auth, ensureReady } from "./auth";
-import { watchDatabase } from "./db-errors";
+import { auth, ensureReady } from "../auth";
+import { watchDatabase } from "../db/errors";
 
 /** A new token, no session, or a session store that could not be asked (transient: sign no one out). */
 export type IssuedToken =

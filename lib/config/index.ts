@@ -9,8 +9,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { EdgeConfig } from "./edge/config";
-import { ConfigError, edgeConfig } from "./edge/config";
+import type { EdgeConfig } from "../edge/config";
+import { ConfigError, edgeConfig } from "../edge/config";
 
 export { ConfigError };
 
