@@ -34,6 +34,18 @@ export interface ServerConfig extends EdgeConfig {
   readonly trustedOrigins: readonly string[];
   /** `BACKEND_URL`: the external API that `lib/api.ts` and `/api/backend/*` call with the user's JWT, or `undefined`. */
   readonly backendUrl: URL | undefined;
+  /** `SMTP_URL`: `smtp://user:pass@host:port` or `smtps://…`; every mail goes over it when set. `undefined`: dev outbox / mail off. */
+  readonly smtpUrl: URL | undefined;
+  /** `MAIL_FROM`: the sender of every mail. Default `"edge-guard" <no-reply@<base URL host>>`. */
+  readonly mailFrom: string;
+  /** `AUTH_REQUIRE_EMAIL_VERIFICATION=1`: sign-in waits for a verified email. Default false. */
+  readonly requireEmailVerification: boolean;
+  /** `AUTH_PASSWORD_MIN_LENGTH`: shortest password accepted (8–128). Default 8; the longest is always 128. */
+  readonly passwordMinLength: number;
+  /** `AUTH_KEY_ROTATION_DAYS`: rotate the signing key automatically after this many days; `undefined`: only `npm run keys:rotate`. */
+  readonly keyRotationDays: number | undefined;
+  /** `AUTH_TRUSTED_IP_HEADER`: the one header that names the client's address (lower-cased); on Vercel `x-vercel-forwarded-for` by default; `undefined`: the socket's address only. */
+  readonly trustedIpHeader: string | undefined;
 }
 
 function isBuildPhase(): boolean {
@@ -97,11 +109,73 @@ function readBackendUrl(): URL | undefined {
   return url;
 }
 
+function readSmtpUrl(): URL | undefined {
+  const raw = process.env.SMTP_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      "SMTP_URL is not a URL: set it like smtp://user:pass@smtp.example.com:587 (or smtps://…:465)",
+    );
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+    throw new ConfigError("SMTP_URL must start with smtp:// or smtps://");
+  }
+  return url;
+}
+
+function readIntegerInRange(
+  name: string,
+  raw: string | undefined,
+  range: { min: number; max: number },
+): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be a whole number between ${range.min} and ${range.max}`);
+  }
+  return value;
+}
+
+function readFlag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
+  if (raw === "1" || raw === "true") return true;
+  throw new ConfigError(`${name} must be 1 (on) or 0 (off)`);
+}
+
 function loopbackTwins(baseURL: string): string[] {
   const url = new URL(baseURL);
   if (!["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) return [];
   const port = url.port ? `:${url.port}` : "";
   return [`${url.protocol}//localhost${port}`, `${url.protocol}//127.0.0.1${port}`];
+}
+
+function readAccountSettings(mode: ServerConfig["mode"], baseURL: string) {
+  const smtpUrl = readSmtpUrl();
+  const requireEmailVerification = readFlag(
+    "AUTH_REQUIRE_EMAIL_VERIFICATION",
+    process.env.AUTH_REQUIRE_EMAIL_VERIFICATION,
+  );
+  if (requireEmailVerification && !smtpUrl && mode === "production" && !isBuildPhase()) {
+    throw new ConfigError(
+      "AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL (smtp://user:pass@host:port) or turn verification off",
+    );
+  }
+  const trusted = process.env.AUTH_TRUSTED_IP_HEADER?.trim().toLowerCase();
+  return {
+    smtpUrl,
+    mailFrom: process.env.MAIL_FROM || `"edge-guard" <no-reply@${new URL(baseURL).hostname}>`,
+    requireEmailVerification,
+    passwordMinLength:
+      readIntegerInRange("AUTH_PASSWORD_MIN_LENGTH", process.env.AUTH_PASSWORD_MIN_LENGTH, { min: 8, max: 128 }) ?? 8,
+    keyRotationDays: readIntegerInRange("AUTH_KEY_ROTATION_DAYS", process.env.AUTH_KEY_ROTATION_DAYS, {
+      min: 1,
+      max: 3650,
+    }),
+    trustedIpHeader: trusted || (process.env.VERCEL ? "x-vercel-forwarded-for" : undefined),
+  };
 }
 
 function readConfig(): ServerConfig {
@@ -124,6 +198,7 @@ function readConfig(): ServerConfig {
       .map((e) => e.trim().toLowerCase())
       .filter(Boolean),
     backendUrl: readBackendUrl(),
+    ...readAccountSettings(mode, edge.baseURL),
   });
 }
 

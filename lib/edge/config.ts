@@ -28,6 +28,8 @@ export interface EdgeConfig {
   readonly secureCookies: boolean;
   /** The access-JWT cookie name for this deployment. */
   readonly accessCookie: string;
+  /** `AUTH_REVOCATION_INTERVAL`: seconds within which a revoked session's outstanding JWTs are refused at the edge (1–300). Default 10. */
+  readonly revocationIntervalSeconds: number;
 }
 
 /** Thrown when an environment variable is present but unusable. */
@@ -56,6 +58,15 @@ function readTtl(raw: string | undefined): number {
     throw new ConfigError("AUTH_JWT_TTL must be a whole number of seconds between 10 and 3600");
   }
   return ttl;
+}
+
+function readRevocationInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 10;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
+    throw new ConfigError("AUTH_REVOCATION_INTERVAL must be a whole number of seconds between 1 and 300");
+  }
+  return seconds;
 }
 
 function readJwks(raw: string | undefined): JSONWebKeySet | undefined {
@@ -91,6 +102,7 @@ export function readEdgeConfig(env: Record<string, string | undefined>): EdgeCon
     jwtTtlSeconds: readTtl(env.AUTH_JWT_TTL),
     secureCookies,
     accessCookie: secureCookies ? SECURE_ACCESS_COOKIE : ACCESS_COOKIE,
+    revocationIntervalSeconds: readRevocationInterval(env.AUTH_REVOCATION_INTERVAL),
   });
 }
 
@@ -103,6 +115,7 @@ export function edgeConfig(): EdgeConfig {
     PORT: process.env.PORT,
     AUTH_JWKS: process.env.AUTH_JWKS,
     AUTH_JWT_TTL: process.env.AUTH_JWT_TTL,
+    AUTH_REVOCATION_INTERVAL: process.env.AUTH_REVOCATION_INTERVAL,
   });
   return cached;
 }
