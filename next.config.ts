@@ -1,9 +1,26 @@
 import type { NextConfig } from "next";
+import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/edge/security-headers";
+
+/**
+ * The security headers on everything Next serves (pages, route handlers,
+ * static assets). HSTS when the app is served over https: the base URL known
+ * at build, or the request's `X-Forwarded-Proto` from the TLS proxy.
+ */
+async function securityHeaders(): Promise<NonNullable<Awaited<ReturnType<NonNullable<NextConfig["headers"]>>>>> {
+  const all = Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
+  const hsts = [{ key: "Strict-Transport-Security", value: STRICT_TRANSPORT_SECURITY }];
+  const httpsBase = process.env.BETTER_AUTH_URL?.startsWith("https:") ?? false;
+  return [
+    { source: "/:path*", headers: httpsBase ? [...all, ...hsts] : all },
+    { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: hsts },
+  ];
+}
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules, not bundled.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  headers: securityHeaders,
 };
 
 export default nextConfig;
