@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/edge/security-headers";
+import { contentSecurityPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/edge/security-headers";
 
 /**
  * The security headers on everything Next serves (pages, route handlers,
@@ -7,7 +7,11 @@ import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/edge/security
  * at build, or the request's `X-Forwarded-Proto` from the TLS proxy.
  */
 async function securityHeaders(): Promise<NonNullable<Awaited<ReturnType<NonNullable<NextConfig["headers"]>>>>> {
-  const all = Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
+  const development = process.env.NODE_ENV === "development";
+  const all = Object.entries({
+    ...SECURITY_HEADERS,
+    ...(development ? { "Content-Security-Policy": contentSecurityPolicy({ development }) } : {}),
+  }).map(([key, value]) => ({ key, value }));
   const hsts = [{ key: "Strict-Transport-Security", value: STRICT_TRANSPORT_SECURITY }];
   const httpsBase = process.env.BETTER_AUTH_URL?.startsWith("https:") ?? false;
   return [

@@ -12,19 +12,28 @@
  */
 import { edgeConfig } from "./config";
 
-/** The `Content-Security-Policy` of every response. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/**
+ * The `Content-Security-Policy`; `development` adds what `next dev` needs
+ * (`'unsafe-eval'` for React's dev tooling, `ws:` for hot reload, inline
+ * styles for the dev overlay).
+ */
+export function contentSecurityPolicy({ development = false }: { development?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self'${development ? " 'unsafe-inline'" : ""}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${development ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** The `Content-Security-Policy` of every production response. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** `Strict-Transport-Security` on https: two years, subdomains included. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";

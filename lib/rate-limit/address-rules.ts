@@ -25,8 +25,9 @@ export interface AddressRule {
  * the limit stays allowed and a burst above it waits out the window.
  */
 export const ADDRESS_RULES: Readonly<Record<string, AddressRule>> = {
-  "/sign-in/email": { window: 10, max: 3 },
-  "/sign-up/email": { window: 10, max: 3 },
+  // Every sign-in and sign-up method (`/sign-in/email`, and any a plugin adds); each path counts apart.
+  "/sign-in/*": { window: 10, max: 3 },
+  "/sign-up/*": { window: 10, max: 3 },
   "/change-password": { window: 10, max: 3 },
   "/change-email": { window: 60, max: 3 },
   "/request-password-reset": { window: 60, max: 3 },

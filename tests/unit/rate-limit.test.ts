@@ -42,6 +42,8 @@ describe("per-account key", () => {
   it("covers sign-in, sign-up, password reset and verification mail", () => {
     for (const path of ["/sign-in/email", "/sign-up/email", "/request-password-reset", "/send-verification-email"]) {
       expect(ACCOUNT_RULES[path]).toBeDefined();
+    }
+    for (const path of ["/sign-in/*", "/sign-up/*", "/request-password-reset", "/send-verification-email"]) {
       expect(ADDRESS_RULES[path]).toBeDefined();
     }
     expect(ADDRESS_RULES["/reset-password"]).toBeDefined();
