@@ -21,5 +21,5 @@ export function checkConfigOrExit(read: () => unknown = serverConfig): void {
  * missing production values count only on Vercel (see `ReadServerConfigOptions`).
  */
 export function checkBuildConfigOrExit(env: Record<string, string | undefined> = process.env): void {
-  checkConfigOrExit(() => readServerConfig({ NODE_ENV: "production", ...env }, { phase: "build" }));
+  checkConfigOrExit(() => readServerConfig({ ...env, NODE_ENV: "production" }, { phase: "build" }));
 }

@@ -20,8 +20,12 @@ export const BETTER_AUTH_URL = defineVariable(
   },
   (value, fail): URL | undefined => {
     if (value === undefined) return undefined;
-    if (!URL.canParse(value)) return fail("is not a URL: set it to the app's origin, e.g. https://app.example.com");
-    const url = new URL(value);
+    let url: URL;
+    try {
+      url = new URL(value); // not URL.canParse: older edge runtimes lack it
+    } catch {
+      return fail("is not a URL: set it to the app's origin, e.g. https://app.example.com");
+    }
     if (url.protocol !== "http:" && url.protocol !== "https:") return fail("must start with http:// or https://");
     return url;
   },
