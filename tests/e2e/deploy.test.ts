@@ -96,7 +96,7 @@ describe.skipIf(skip)("deploy, step by step (PostgreSQL 15 for Neon, next start 
   });
 
   it("npm run db:migrate creates the schema on the database", () => {
-    expect(migrated).toMatch(/^Migrated 127\.0\.0\.1:\d+: .*user.*session.*jwks/m);
+    expect(migrated).toMatch(/^Migrated (localhost|127\.0\.0\.1):\d+: .*user.*session.*jwks/m);
   });
 
   it("next build succeeds with the production environment", () => {
