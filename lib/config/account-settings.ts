@@ -1,8 +1,8 @@
 /**
- * The accounts, mail, keys and client-address part of `ServerConfig`, and the
- * one production rule that ties two of them: verification needs mail.
+ * The accounts, mail, keys and client-address part of `ServerConfig`.
+ * (That verification needs mail in production is checked in `index.ts`, with
+ * the other values production cannot do without.)
  */
-import { ConfigError } from "../edge/config";
 import {
   AUTH_KEY_ROTATION_DAYS,
   AUTH_PASSWORD_MIN_LENGTH,
@@ -11,7 +11,7 @@ import {
   MAIL_FROM,
   SMTP_URL,
 } from "./account-variables";
-import type { Env, ProductionRules, ServerConfig } from "./index";
+import type { Env, ServerConfig } from "./index";
 import { VERCEL } from "./variables";
 
 type AccountSettings = Pick<
@@ -20,18 +20,11 @@ type AccountSettings = Pick<
 >;
 
 /** Reads the account settings of `env`; `baseURL` names the default sender's host. */
-export function readAccountSettings(env: Env, rules: ProductionRules, baseURL: string): AccountSettings {
-  const smtpUrl = SMTP_URL.parse(env.SMTP_URL);
-  const requireEmailVerification = AUTH_REQUIRE_EMAIL_VERIFICATION.parse(env.AUTH_REQUIRE_EMAIL_VERIFICATION);
-  if (requireEmailVerification && !smtpUrl && rules.requirePresence) {
-    throw new ConfigError(
-      "AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL (smtp://user:pass@host:port) or turn verification off",
-    );
-  }
+export function readAccountSettings(env: Env, baseURL: string): AccountSettings {
   return {
-    smtpUrl,
+    smtpUrl: SMTP_URL.parse(env.SMTP_URL),
     mailFrom: MAIL_FROM.parse(env.MAIL_FROM) ?? `"edge-guard" <no-reply@${new URL(baseURL).hostname}>`,
-    requireEmailVerification,
+    requireEmailVerification: AUTH_REQUIRE_EMAIL_VERIFICATION.parse(env.AUTH_REQUIRE_EMAIL_VERIFICATION),
     passwordMinLength: AUTH_PASSWORD_MIN_LENGTH.parse(env.AUTH_PASSWORD_MIN_LENGTH),
     keyRotationDays: AUTH_KEY_ROTATION_DAYS.parse(env.AUTH_KEY_ROTATION_DAYS),
     trustedIpHeader:

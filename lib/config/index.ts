@@ -83,14 +83,19 @@ function readSecret(env: Env, mode: ServerConfig["mode"], rules: ProductionRules
   return devSecret();
 }
 
-function readDatabaseUrl(env: Env, rules: ProductionRules): string | undefined {
-  const url = DATABASE_URL.parse(env.DATABASE_URL);
-  if (!url && rules.requirePresence && VERCEL.parse(env.VERCEL)) {
+/** The values production cannot do without. Checked after every set value, so a malformed one is named first. */
+function requirePresent(env: Env, rules: ProductionRules, config: Omit<ServerConfig, "mode" | "secret">): void {
+  if (!rules.requirePresence) return;
+  if (!config.databaseUrl && VERCEL.parse(env.VERCEL)) {
     throw new ConfigError(
       "DATABASE_URL is missing: serverless hosts have no disk for the embedded database; set it to your Neon URL",
     );
   }
-  return url;
+  if (config.requireEmailVerification && !config.smtpUrl) {
+    throw new ConfigError(
+      "AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL (smtp://user:pass@host:port) or turn verification off",
+    );
+  }
 }
 
 function loopbackTwins(baseURL: string): string[] {
@@ -119,24 +124,21 @@ export function readServerConfig(env: Env, options: ReadServerConfigOptions = {}
     requirePresence: mode === "production" && (!building || VERCEL.parse(env.VERCEL)),
   };
   const edge = readEdgeConfig(env);
-  return Object.freeze({
+  const extraOrigins = BETTER_AUTH_TRUSTED_ORIGINS.parse(env.BETTER_AUTH_TRUSTED_ORIGINS);
+  const values = {
     ...edge,
-    mode,
-    secret: readSecret(env, mode, rules, building),
-    databaseUrl: readDatabaseUrl(env, rules),
+    databaseUrl: DATABASE_URL.parse(env.DATABASE_URL),
     pgliteDataDir:
       PGLITE_DATA_DIR.parse(env.PGLITE_DATA_DIR) ?? (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
-    trustedOrigins: [
-      ...new Set([
-        edge.baseURL,
-        ...loopbackTwins(edge.baseURL),
-        ...BETTER_AUTH_TRUSTED_ORIGINS.parse(env.BETTER_AUTH_TRUSTED_ORIGINS),
-      ]),
-    ],
+    trustedOrigins: [...new Set([edge.baseURL, ...loopbackTwins(edge.baseURL), ...extraOrigins])],
     adminEmails: AUTH_ADMIN_EMAILS.parse(env.AUTH_ADMIN_EMAILS),
     backendUrl: BACKEND_URL.parse(env.BACKEND_URL),
-    ...readAccountSettings(env, rules, edge.baseURL),
-  });
+    ...readAccountSettings(env, edge.baseURL),
+  };
+  // Presence last: a value that is set but malformed is the line a deployer needs first.
+  const secret = readSecret(env, mode, rules, building);
+  requirePresent(env, rules, values);
+  return Object.freeze({ ...values, mode, secret });
 }
 
 let cached: ServerConfig | undefined;

@@ -48,6 +48,16 @@ describe("production configuration", () => {
     expect(() => readServerConfig(vercel, { phase: "build" })).not.toThrow();
   });
 
+  it("names a value that is set but malformed before one that is missing", () => {
+    const noSecret = withOverrides(valid, { BETTER_AUTH_SECRET: undefined });
+    expect(() => readServerConfig({ ...noSecret, DATABASE_URL: "mysql://db/app" })).toThrow(
+      /^DATABASE_URL is malformed/,
+    );
+    expect(() => readServerConfig({ ...noSecret, AUTH_JWT_TTL: "0" })).toThrow(/^AUTH_JWT_TTL/);
+    expect(() => readServerConfig({ ...noSecret, SMTP_URL: "mail" })).toThrow(/^SMTP_URL/);
+    expect(() => readServerConfig(noSecret)).toThrow(/^BETTER_AUTH_SECRET is missing/);
+  });
+
   it("never echoes a database URL, whose password it carries", () => {
     expect(() => readServerConfig({ ...valid, DATABASE_URL: "mysql://app:hunter2@db" })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining("hunter2") }),
