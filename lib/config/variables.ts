@@ -16,7 +16,7 @@ export const BETTER_AUTH_SECRET = zodVariable(
     default: "generated in .data/dev-secret (development only)",
     description:
       "Signs session cookies and encrypts the private signing keys. Required in production: `openssl rand -base64 32`",
-    notes: ["Changing it signs everyone out and makes the stored signing keys unreadable: rotate keys with it."],
+    notes: ["Keep it: changing it signs everyone out and makes the stored signing keys unreadable."],
   },
   z.string().optional(),
 );
