@@ -67,7 +67,8 @@ export const AUTH_KEY_ROTATION_DAYS = zodInteger({
   max: 3650,
   default: undefined,
   unset: "unset: only `npm run keys:rotate`",
-  description: "Rotate the signing key automatically after this many days",
+  description:
+    "Rotate the signing key automatically after this many days (with `AUTH_JWKS` set, re-export it after each rotation)",
 });
 
 /** `AUTH_TRUSTED_IP_HEADER`: the one header naming the client's address. */

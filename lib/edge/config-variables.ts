@@ -60,10 +60,10 @@ export const AUTH_JWKS = defineVariable(
     type: "JSON: public Ed25519 JWK set",
     default: "unset: fetch /api/auth/jwks",
     description:
-      "The public key set (`npm run keys:export`, or the body of `GET /api/auth/jwks`), so cold edge isolates verify with no fetch",
+      "The public key set (`npm run -s keys:export`, or the body of `GET /api/auth/jwks`), so cold edge isolates verify with no fetch",
     notes: [
       'Never a private key: a set with a private member such as "d" is refused.',
-      "When rotating keys, export again so it holds the old and the new public key.",
+      "Set: a token whose kid is not in it still consults /api/auth/jwks (once per rotation); re-export it after each rotation and prune.",
     ],
   },
   (value, fail): JSONWebKeySet | undefined => (value === undefined ? undefined : parsePublicJwks(value, fail)),
