@@ -284,6 +284,15 @@ for (const name of NAMES) {
         await expectAnswer(await straight(name, await c.authorization(), c.path?.()), c);
       });
     }
+
+    it("refetches its keys at most once for a flood of unknown kids (cooldown)", async () => {
+      const hits = relay.hits();
+      for (let i = 0; i < 8; i++) {
+        const token = await sign({ ...attacker, kid: `flood-${name}-${i}` }, { claims: claims(bob) });
+        await expectAnswer(await straight(name, bearer(token)), { status: 401, reason: "unknown_kid" });
+      }
+      expect(relay.hits() - hits).toBeLessThanOrEqual(1);
+    });
   });
 }
 

@@ -15,7 +15,7 @@ import inspect
 import os
 import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jwt
 from fastapi import Depends, FastAPI, Request
@@ -25,14 +25,14 @@ from pydantic import BaseModel, constr
 
 _base = urlsplit(os.environ.get("BETTER_AUTH_URL") or os.environ.get("APP_URL") or "http://localhost:3000")
 ISSUER = f"{_base.scheme}://{_base.netloc}"  # the origin, as the app puts it in `iss` and `aud`
-JWKS_URL = f"{(os.environ.get('APP_URL') or ISSUER).rstrip('/')}/api/auth/jwks"
+JWKS_URL = urljoin(os.environ.get("APP_URL") or ISSUER, "/api/auth/jwks")
 MAX_AGE = int(os.environ.get("AUTH_JWT_TTL") or 300)  # seconds; refuses old tokens whatever their `exp`
 LEEWAY = 5  # seconds of clock skew tolerated on `exp`, `nbf`, `iat`
 COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 class Refused(Exception):
-    """Why a request gets no identity: a stable `reason`, as in `lib/edge/verify.ts`; 503 only for an outage."""
+    """A refusal: 401 with a stable `reason` (the codes of `lib/edge/verify.ts`), 403 not yours, 503 no keys."""
 
     def __init__(self, reason: str, status: int = 401):
         self.reason, self.status = reason, status
@@ -78,8 +78,9 @@ keys = AppKeys(JWKS_URL)
 REASONS = [
     (jwt.ExpiredSignatureError, "expired"),
     (jwt.InvalidSignatureError, "bad_signature"),
+    # wrong `iss` or `aud`, a required claim missing, `nbf` or `iat` in the future, `iat` not a number
     ((jwt.InvalidIssuerError, jwt.InvalidAudienceError, jwt.MissingRequiredClaimError), "claims"),
-    ((jwt.ImmatureSignatureError, jwt.InvalidIssuedAtError), "claims"),  # `nbf` or `iat` in the future
+    ((jwt.ImmatureSignatureError, jwt.InvalidIssuedAtError), "claims"),
 ]
 
 
@@ -106,7 +107,8 @@ def current_user(request: Request) -> dict:
             options={"require": ["exp", "iat", "sub"]},
         )
     except jwt.PyJWTError as error:
-        raise Refused(next((reason for kinds, reason in REASONS if isinstance(error, kinds)), "malformed")) from error
+        reason = next((reason for kinds, reason in REASONS if isinstance(error, kinds)), "malformed")
+        raise Refused(reason) from error
     if not isinstance(claims["sub"], str) or not claims["sub"] or not isinstance(claims["iat"], (int, float)):
         raise Refused("claims")
     if time.time() - claims["iat"] > MAX_AGE + LEEWAY:
@@ -135,7 +137,9 @@ async def refused(_request: Request, error: Refused) -> JSONResponse:
         return JSONResponse({"error": "forbidden"}, 403)
     if error.status == 503:  # transient: the API client must not sign the user out
         return JSONResponse({"error": "auth_unavailable", "reason": error.reason}, 503)
-    challenge = "Bearer" if error.reason == "missing" else f'Bearer error="invalid_token", error_description="{error.reason}"'
+    challenge = "Bearer"  # RFC 6750: no error code when no token was sent
+    if error.reason != "missing":
+        challenge = f'Bearer error="invalid_token", error_description="{error.reason}"'
     return JSONResponse({"error": "unauthorized", "reason": error.reason}, 401, {"WWW-Authenticate": challenge})
 
 
@@ -158,7 +162,12 @@ def healthz() -> dict:
 
 @app.get("/whoami")
 def whoami(user: dict = Depends(current_user)) -> dict:
-    return {"sub": user["sub"], "email": user.get("email", ""), "name": user.get("name", ""), "role": user.get("role") or "user"}
+    return {
+        "sub": user["sub"],
+        "email": user.get("email", ""),
+        "name": user.get("name", ""),
+        "role": user.get("role") or "user",
+    }
 
 
 @app.get("/users/{user_id}/notes")
