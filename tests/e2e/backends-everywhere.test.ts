@@ -56,13 +56,21 @@ async function newUser(prefix: string): Promise<User> {
   return { id: me.id, email, jar, token: jar.get(ACCESS_COOKIE) as string };
 }
 
+/** How each backend is started, with the app's origin and the relay as `APP_URL`. */
+const START: Record<Name, (env: { BETTER_AUTH_URL: string; APP_URL: string }) => Promise<ChildServer>> = {
+  node: async (env) => {
+    const server = await startExampleBackend(env);
+    console.log(`[tests] Node backend started: tsx lib/examples/backend.ts on ${server.url}`);
+    return server;
+  },
+  fastapi: (env) => startFastApiBackend(python ?? "python3", env),
+  worker: startWorkerBackend,
+};
+
 async function startBackend(name: Name): Promise<void> {
-  const env = { BETTER_AUTH_URL: appUrl, APP_URL: relay.url };
-  if (name === "node") servers.node = await startExampleBackend(env);
-  if (name === "fastapi" && python) servers.fastapi = await startFastApiBackend(python, env);
-  if (name === "worker") servers.worker = await startWorkerBackend(env);
-  if (name === "node") console.log(`[tests] Node backend started: tsx lib/examples/backend.ts on ${servers.node?.url}`);
-  routes[name] = servers[name]?.url ?? "";
+  const server = await START[name]({ BETTER_AUTH_URL: appUrl, APP_URL: relay.url });
+  servers[name] = server;
+  routes[name] = server.url;
 }
 
 beforeAll(async () => {
