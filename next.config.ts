@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
+import { checkBuildConfigOrExit } from "./lib/config/startup";
 import { contentSecurityPolicy, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/edge/security-headers";
 
 /**
@@ -27,4 +29,8 @@ const nextConfig: NextConfig = {
   headers: securityHeaders,
 };
 
-export default nextConfig;
+/** `next build` stops on a bad value it can already see, with the line `next start` would print. */
+export default function config(phase: string): NextConfig {
+  if (phase === PHASE_PRODUCTION_BUILD) checkBuildConfigOrExit();
+  return nextConfig;
+}
