@@ -11,6 +11,7 @@ import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { postureOptions } from "./rate-limit";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
@@ -52,10 +53,11 @@ export const authOptions = {
       },
     },
   },
-  advanced: { useSecureCookies: config.secureCookies },
+  advanced: { useSecureCookies: config.secureCookies, ipAddress: postureOptions.ipAddress },
+  rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), postureOptions.accountLimit],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);
