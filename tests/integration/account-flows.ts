@@ -187,6 +187,8 @@ export function describeAccountFlows(title: string, app: () => AuthApp, smtp: ()
         const verified = await follow(browser, link.href);
         expect(verified.status).toBe(302);
         expect(verified.headers.get("location")).toBe("/dashboard");
+        // Signed in at once, access JWT included: the dashboard needs no refresh hop.
+        expect(browser.jar.get(ACCESS_COOKIE)).toBeTruthy();
         expect((await userRow(email))?.emailVerified).toBe(true);
         const session = (await (await browser.call("/get-session")).json()) as { user: Json } | null;
         expect(session?.user).toMatchObject({ email, emailVerified: true });
