@@ -51,11 +51,12 @@ function zxcvbn(): ZxcvbnFactory {
 }
 
 function userInputs(context: PasswordContext): string[] {
-  const email = context.email?.toLowerCase();
-  const [local = "", domain = ""] = email?.split("@") ?? [];
-  return [email, local, domain, ...(domain.split(".") ?? []), ...(context.name?.split(/\s+/) ?? [])].filter(
-    (v): v is string => !!v && v.length >= 3,
-  );
+  const [local = "", domain = ""] = context.email?.toLowerCase().split("@") ?? [];
+  const name = context.name?.toLowerCase() ?? "";
+  const words = [local, domain, name].flatMap((part) => part.split(/[^\p{L}\p{N}]+/u));
+  // Whole and squashed forms too: "ann.lee" is guessed as "annlee" as well.
+  const squashed = [local, name].map((part) => part.replace(/[^\p{L}\p{N}]+/gu, ""));
+  return [...new Set([context.email?.toLowerCase() ?? "", local, ...squashed, ...words])].filter((v) => v.length >= 3);
 }
 
 /**
