@@ -181,6 +181,34 @@ describe.skipIf(browserMissing)("account flows in Chromium", () => {
     expect(cookies.find((c) => c.name === "eg.access")).toMatchObject({ httpOnly: true });
   });
 
+  it("shows the rate limiter's 429 message on the page", async () => {
+    const email = uniqueEmail("limited");
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/sign-up`);
+    await fill(page, { Name: "Lim", Email: email, Password: PASSWORD });
+    await submit(page, "Create account", "/sign-up/email");
+    let limited = false;
+    for (let attempt = 0; attempt < 20 && !limited; attempt++) {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes("/api/auth/send-verification-email")),
+        page.getByRole("button", { name: "Send the link again" }).click(),
+      ]);
+      limited = response.status() === 429;
+      await expect.poll(() => page.getByRole("button", { name: "Send the link again" }).isEnabled()).toBe(true);
+    }
+    expect(limited).toBe(true);
+    await expect.poll(() => alertText(page)).toMatch(/too many requests/i);
+  });
+
+  it("says so on sign-in when a verification link has expired", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/sign-in?next=${encodeURIComponent("/dashboard?error=TOKEN_EXPIRED")}`);
+    expect(await alertText(page)).toContain("confirmation link has expired");
+    expect(await page.locator("main").getByRole("link", { name: "Sign up" }).getAttribute("href")).toBe(
+      "/sign-up?next=%2Fdashboard",
+    );
+  });
+
   it("never writes a token or a link to the production log", () => {
     const log = server.output();
     expect(log).not.toMatch(/token=/);
@@ -203,6 +231,20 @@ describe("production without SMTP_URL: mail is off", () => {
     const page = await fetch(`${off.url}/forgot-password`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Password reset by mail is not set up on this deployment");
+  });
+
+  it("refuses to start with AUTH_REQUIRE_EMAIL_VERIFICATION=1, in one line naming SMTP_URL", async () => {
+    const failure = await startNext({ env: { SMTP_URL: undefined, AUTH_REQUIRE_EMAIL_VERIFICATION: "1" } }).then(
+      async (started) => {
+        await started.stop();
+        return "started";
+      },
+      (error: Error) => error.message,
+    );
+    expect(failure).toMatch(/next start exited with 1/);
+    const lines = failure.split("\n").filter((l) => l.includes("[edge-guard]"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL");
   });
 
   it("answers reset requests for known and unknown emails alike, and logs no link", async () => {
