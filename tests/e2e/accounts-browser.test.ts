@@ -231,6 +231,8 @@ describe("production without SMTP_URL: mail is off", () => {
     const page = await fetch(`${off.url}/forgot-password`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Password reset by mail is not set up on this deployment");
+    // The development outbox page does not exist in production.
+    expect((await fetch(`${off.url}/dev/outbox`)).status).toBe(404);
   });
 
   it("refuses to start with AUTH_REQUIRE_EMAIL_VERIFICATION=1, in one line naming SMTP_URL", async () => {

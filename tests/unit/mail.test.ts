@@ -82,7 +82,7 @@ describe("development outbox", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("keeps each mail as an .eml under .data/outbox and prints its link once", async () => {
+  it("keeps each mail as an .eml under .data/outbox, lists it, and prints its link once", async () => {
     const info = vi.spyOn(console, "info").mockImplementation(() => {});
     const { sendMail } = await import("@/lib/mail");
     const link = "http://localhost:3000/reset-password?token=dev-token";
@@ -92,8 +92,12 @@ describe("development outbox", () => {
     info.mockRestore();
     expect(printed).toHaveLength(1);
     expect(printed[0]).toContain("MAIL (development outbox");
-    const files = readdirSync(path.join(dir, ".data/outbox"));
+    const files = readdirSync(path.join(dir, ".data/outbox")).filter((f) => f.endsWith(".eml"));
     expect(files).toHaveLength(1);
+    const { listOutbox } = await import("@/lib/mail/outbox");
+    expect(await listOutbox()).toEqual([
+      { file: files[0], to: "dev@example.com", subject: mail.subject, link, at: expect.any(String) },
+    ]);
     const parsed = await simpleParser(readFileSync(path.join(dir, ".data/outbox", files[0] as string)));
     expect(parsed.to && "text" in parsed.to ? parsed.to.text : "").toBe("dev@example.com");
     expect(parsed.subject).toBe(mail.subject);
