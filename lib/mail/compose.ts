@@ -65,7 +65,8 @@ function escapeHtml(value: string): string {
 export function composeMail(options: ComposeOptions): Mail {
   const app = options.appName ?? APP_NAME;
   const copy = COPY[options.kind];
-  const expiry = `The link works once and expires in ${options.expiresIn}.`;
+  // Only a reset link is spent when used; a confirmation link can be followed again, harmlessly.
+  const expiry = `The link ${options.kind === "reset-password" ? "works once and " : ""}expires in ${options.expiresIn}.`;
   const text = [
     `${app}: ${copy.subject.toLowerCase()}`,
     "",
