@@ -11,13 +11,15 @@ import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { keyLifecycleOptions } from "./keys/lifecycle";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
-  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+  // Grace period and optional automatic rotation: see lib/keys/lifecycle.ts.
+  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, ...keyLifecycleOptions(config) },
   jwt: {
     issuer: config.issuer,
     audience: config.audience,
