@@ -135,8 +135,9 @@ export function createKeySource(options: KeySourceOptions): KeySource {
   async function fetchedSince(since: number): Promise<boolean> {
     for (;;) {
       if (inflight) {
+        const flightStart = startedAt; // of the flight awaited here, not of one started meanwhile
         const ok = await inflight;
-        if (startedAt >= since) return ok;
+        if (flightStart >= since) return ok;
         continue;
       }
       const wait = startedAt + cooldownMs - Date.now();
