@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createKeySource } from "@/lib/edge/keys";
 import { createVerifier } from "@/lib/edge/verify";
 import { exportKeys } from "@/lib/keys/export";
-import { graceSeconds } from "@/lib/keys/lifecycle";
+import { graceSeconds, keyLifecycleOptions } from "@/lib/keys/lifecycle";
 import { pruneKeys } from "@/lib/keys/prune";
 import { rotateKeys } from "@/lib/keys/rotate";
 import { keysDb, listKeys } from "@/lib/keys/store";
@@ -74,6 +74,26 @@ export function describeKeyLifecycle(title: string, app: () => AuthApp): void {
         expect(key).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
       }
       expect(states.filter((s) => s.state === "signing")).toHaveLength(1);
+    });
+
+    it("automatic rotation: once the signer's period ends, the next token creates and uses a new key", async () => {
+      const user = await signedIn();
+      const signer = kidOf(await token(user));
+      // What AUTH_KEY_ROTATION_DAYS sets (the plugin's rotationInterval) after N days: the signer has expired.
+      await keysDb()
+        .updateTable("jwks")
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where("id", "=", signer as string)
+        .execute();
+      const next = await token(user);
+      expect(kidOf(next)).not.toBe(signer);
+      const kids = (await served()).keys.map((k) => k.kid);
+      expect(kids).toContain(kidOf(next));
+      expect(kids).toContain(signer); // retired, still served for the grace period
+      expect(keyLifecycleOptions({ jwtTtlSeconds: 300, keyRotationDays: 7 })).toEqual({
+        gracePeriod: GRACE,
+        rotationInterval: 7 * 86_400,
+      });
     });
 
     it("prune keeps every key within its grace period and removes the ones past it", async () => {
