@@ -103,7 +103,7 @@ describe("server helpers' redirects (a build without middleware: lib/session.ts 
     const port = await freePort();
     bareBase = `http://localhost:${port}`;
     bare = await startNext({ cwd: copy.dir, port, env: { BETTER_AUTH_URL: bareBase } });
-  });
+  }, 900_000); // a second next build, on a shared machine
   afterAll(async () => {
     await bare?.stop();
     await copy?.remove();
