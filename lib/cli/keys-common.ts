@@ -1,16 +1,9 @@
 /**
  * What the `keys:*` commands share: the database they act on (named in their
  * one-line report), schema readiness, and one-line failures with exit status 1.
+ * The app's modules are imported inside the command, so that a configuration
+ * error (a missing secret, a bad `DATABASE_URL`) is that one line too.
  */
-import { ensureReady } from "../auth";
-import { serverConfig } from "../config";
-import { getDb } from "../db";
-
-/** The database in human terms: `host:port`, or `PGlite (<folder>)`. */
-export function target(): string {
-  const config = serverConfig();
-  return config.databaseUrl ? new URL(config.databaseUrl).host : `PGlite (${config.pgliteDataDir})`;
-}
 
 /** `2026-12-01 23:40 UTC`: short and unambiguous. */
 export function when(date: Date): string {
@@ -22,17 +15,30 @@ export function flag(name: string): boolean {
   return process.argv.includes(`--${name}`) || process.env[`npm_config_${name.replace(/-/g, "_")}`] === "true";
 }
 
-/** Runs a command against the configured database; any failure is one line on stderr and exit 1. */
-export async function runKeysCommand(name: string, command: () => Promise<void>): Promise<void> {
+/** The database in human terms: `host:port`, or `PGlite (<folder>)`. */
+async function describeTarget(): Promise<string> {
+  const { serverConfig } = await import("../config");
+  const config = serverConfig();
+  return config.databaseUrl ? new URL(config.databaseUrl).host : `PGlite (${config.pgliteDataDir})`;
+}
+
+/**
+ * Runs a command against the configured database, handing it the target's
+ * name; any failure is one line on stderr and exit status 1.
+ */
+export async function runKeysCommand(name: string, command: (target: string) => Promise<void>): Promise<void> {
+  let target = "the configured database";
   try {
+    target = await describeTarget();
+    const { ensureReady } = await import("../auth");
     await ensureReady(); // PGlite and development migrate themselves, as the app does
-    await command();
-    await getDb().close();
+    await command(target);
   } catch (error) {
-    console.error(`${name} failed on ${target()}: ${error instanceof Error ? error.message : String(error)}`);
-    await getDb()
-      .close()
-      .catch(() => {});
-    process.exit(1);
+    console.error(`${name} failed on ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
   }
+  try {
+    const { getDb } = await import("../db");
+    await getDb().close();
+  } catch {}
 }

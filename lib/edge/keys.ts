@@ -7,8 +7,8 @@
  * - a token whose `kid` is unknown, that names our issuer and has not expired,
  *   makes the isolate fetch the set again. jose would refuse that for 30 s
  *   after any fetch (its cooldown), which is exactly the window right after a
- *   rotation; here the request waits for the next fetch instead (at most the
- *   minimum gap plus one fetch) and is then verified against the new set;
+ *   rotation; here the request waits for the next fetch instead (at most a
+ *   fetch under way, the minimum gap and one fetch) and is then verified against the new set;
  * - fetches are single flight and at least `cooldownMs` apart, however many
  *   forged kids arrive: over T ms at most T / cooldownMs + 1 fetches;
  * - a set older than its max age is refreshed in the background: once warm,

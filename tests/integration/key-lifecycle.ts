@@ -4,14 +4,11 @@
  * database by its own test file; `lib/keys` talks to the same `getDb()`.
  */
 import { decodeProtectedHeader } from "jose";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createKeySource } from "@/lib/edge/keys";
 import { createVerifier } from "@/lib/edge/verify";
 import { exportKeys } from "@/lib/keys/export";
 import { graceSeconds, keyLifecycleOptions } from "@/lib/keys/lifecycle";
-import { pruneKeys } from "@/lib/keys/prune";
-import { rotateKeys } from "@/lib/keys/rotate";
-import { keysDb, listKeys } from "@/lib/keys/store";
 import type { AuthCaller } from "../helpers/auth-handler";
 import { authCaller, BASE } from "../helpers/auth-handler";
 import { uniqueEmail } from "../helpers/http";
@@ -22,6 +19,18 @@ const GRACE = graceSeconds(300);
 /** Registers the lifecycle tests; `app()` is valid from the first test on. */
 export function describeKeyLifecycle(title: string, app: () => AuthApp): void {
   describe(title, () => {
+    // Imported once the database is configured: they load the app (`lib/auth`), which reads it at import.
+    let rotateKeys: typeof import("@/lib/keys/rotate").rotateKeys;
+    let pruneKeys: typeof import("@/lib/keys/prune").pruneKeys;
+    let keysDb: typeof import("@/lib/keys/store").keysDb;
+    let listKeys: typeof import("@/lib/keys/store").listKeys;
+    beforeAll(async () => {
+      ({ rotateKeys } = await import("@/lib/keys/rotate"));
+      ({ pruneKeys } = await import("@/lib/keys/prune"));
+      ({ keysDb, listKeys } = await import("@/lib/keys/store"));
+      const { getDb } = await import("@/lib/db");
+      expect(getDb().db).toBe(app().db); // the key store and the app share one database handle
+    });
     const signedIn = async (): Promise<AuthCaller> => {
       const user = authCaller(app().handler);
       const body = { email: uniqueEmail("keys"), password: "correct-horse-1", name: "Key" };

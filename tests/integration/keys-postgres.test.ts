@@ -27,6 +27,8 @@ describe.skipIf(skip)("keys on PostgreSQL 15", () => {
     server = await startPostgres();
     process.env.DATABASE_URL = server.url;
     app = await loadAuthApp();
+    const { getDb } = await import("@/lib/db");
+    expect(getDb().kind).toBe("postgres");
   });
   afterAll(async () => {
     const { getDb } = await import("@/lib/db");
@@ -50,9 +52,8 @@ describe.skipIf(skip)("keys on PostgreSQL 15", () => {
         cwd: ROOT,
         env: {
           ...process.env,
-          NODE_ENV: "production",
+          NODE_ENV: "test", // the same (test) secret as this process: it encrypts the new private key
           DATABASE_URL: server?.url,
-          BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET,
         },
         timeout: 120_000,
       },
