@@ -20,11 +20,17 @@ void runKeysCommand("keys:rotate", async (target) => {
   const result = await rotateKeys(mode());
   switch (result.kind) {
     case "rotated":
-    case "activated":
+    case "activated": {
       console.log(
         `${result.kind === "rotated" ? "Rotated" : "Activated"} on ${target}: key ${result.signing} signs from now${retired(result.retired, result.servedUntil)}`,
       );
+      const { serverConfig } = await import("../config");
+      const pinned = serverConfig().jwks?.keys.some((k) => k.kid === result.signing);
+      if (serverConfig().jwks && !pinned) {
+        console.log("AUTH_JWKS lacks it: isolates fetch it on its first token; re-export with npm run -s keys:export");
+      }
       break;
+    }
     case "published":
       console.log(`Published key ${result.pending} on ${target}: served, not signing (${result.signing} still signs)`);
       console.log('Next: AUTH_JWKS="$(npm run -s keys:export)", redeploy, then npm run keys:rotate -- --activate');
