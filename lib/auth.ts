@@ -12,6 +12,7 @@ import type { JwtOptions } from "better-auth/plugins/jwt";
 import { accountOptions } from "./accounts/options";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { keyLifecycleOptions } from "./keys/lifecycle";
 import { postureOptions } from "./rate-limit";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
@@ -20,7 +21,8 @@ const accounts = accountOptions(config);
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
-  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+  // Grace period and optional automatic rotation: see lib/keys/lifecycle.ts.
+  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, ...keyLifecycleOptions(config) },
   jwt: {
     issuer: config.issuer,
     audience: config.audience,

@@ -15,7 +15,7 @@ import { createVerifier } from "./verify";
 export interface VerifyRequestOptions {
   /** The app's JWKS endpoint, e.g. `https://app.example.com/api/auth/jwks`. Needed unless `jwks` is given. */
   jwksUrl?: string | URL;
-  /** A static public key set (the body of `/api/auth/jwks`); when set, no fetch ever happens. */
+  /** A static public key set (the body of `/api/auth/jwks`); with `jwksUrl` too, that is consulted only for an unknown `kid`. */
   jwks?: JSONWebKeySet;
   /** Expected `iss`: the app's origin (`BETTER_AUTH_URL`). */
   issuer: string;
@@ -29,7 +29,7 @@ export interface VerifyRequestOptions {
   clockToleranceSeconds?: number;
   /** How long fetched keys are trusted, in ms. Default 600000 (10 minutes). */
   cacheMaxAgeMs?: number;
-  /** Minimum time between refetches caused by an unknown `kid`, in ms. Default 30000. */
+  /** Minimum gap between JWKS fetches, in ms; a token with an unknown `kid` waits for the next one. Default 2000. */
   cooldownMs?: number;
   /** JWKS fetch timeout in ms. Default 3000. */
   timeoutMs?: number;
@@ -80,6 +80,7 @@ function verifierFor(options: VerifyRequestOptions): Verifier {
     const keys = createKeySource({
       jwksUrl: jwksUrl ? new URL(jwksUrl) : undefined,
       jwks,
+      issuer,
       cacheMaxAgeMs,
       cooldownMs,
       timeoutMs,
