@@ -11,6 +11,8 @@ import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { revocationPlugin } from "./revocation/plugin";
+import { revocationDb } from "./revocation/store";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
@@ -22,8 +24,13 @@ export const jwtOptions = {
     issuer: config.issuer,
     audience: config.audience,
     expirationTime: `${config.jwtTtlSeconds}s`,
-    // A small payload: never the whole user row.
-    definePayload: ({ user }) => ({ email: user.email, name: user.name, role: user.role ?? "user" }),
+    // A small payload: never the whole user row. `sid` is the session's id (never its token): what revocation lists.
+    definePayload: ({ user, session }) => ({
+      email: user.email,
+      name: user.name,
+      role: user.role ?? "user",
+      sid: session.id,
+    }),
   },
 } satisfies JwtOptions;
 
@@ -35,7 +42,13 @@ export const authOptions = {
   trustedOrigins: [...config.trustedOrigins],
   // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
   database: { db: getDb().db, type: "postgres", transaction: true },
-  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  emailAndPassword: {
+    enabled: true,
+    minPasswordLength: 8,
+    maxPasswordLength: 128,
+    // A reset ends every session, so the revocation feed stops their outstanding JWTs at the edge too.
+    revokeSessionsOnPasswordReset: true,
+  },
   user: {
     additionalFields: {
       // Carried in the JWT; never settable by the user at sign-up.
@@ -55,7 +68,12 @@ export const authOptions = {
   advanced: { useSecureCookies: config.secureCookies },
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+  plugins: [
+    jwt(jwtOptions),
+    accessCookiePlugin({ jwt: jwtOptions }),
+    // Revocations matter for one token lifetime, plus a minute of clock tolerance.
+    revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
+  ],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);
