@@ -104,28 +104,34 @@ export function createRevocationList(options: RevocationListOptions): Revocation
     clearTimeout(timer);
   }
 
-  async function handle(kind: "sid" | "sub", id: string): Promise<string> {
+  /** The handle of an id: from the memo (synchronous, the warm path) or hashed once. */
+  function handle(kind: "sid" | "sub", id: string): string | Promise<string> {
     const key = `${kind}:${id}`;
-    let value = handles.get(key);
-    if (value === undefined) {
-      value = await revocationHandle(kind, id);
+    const known = handles.get(key);
+    if (known !== undefined) return known;
+    return revocationHandle(kind, id).then((value) => {
       // Bounded: a flood of distinct tokens must not grow the isolate's memory.
       if (handles.size >= HANDLE_MEMO_ENTRIES) handles.delete(handles.keys().next().value ?? "");
       handles.set(key, value);
-    }
-    return value;
+      return value;
+    });
   }
 
-  async function listed(held: RevocationFeed, claims: AccessClaims): Promise<boolean> {
-    if (claims.sid !== undefined && held.sessions.has(await handle("sid", claims.sid))) return true;
-    const notBefore = held.users.size > 0 ? held.users.get(await handle("sub", claims.id)) : undefined;
+  function judge(held: RevocationFeed, claims: AccessClaims, sid?: string, sub?: string): boolean {
+    if (sid !== undefined && held.sessions.has(sid)) return true;
+    const notBefore = sub === undefined ? undefined : held.users.get(sub);
     return notBefore !== undefined && claims.iat < notBefore;
   }
 
   function decide(claims: AccessClaims): boolean | Promise<boolean> {
     const held = feed;
     if (!held || (held.sessions.size === 0 && held.users.size === 0)) return false; // nothing to hash
-    return listed(held, claims);
+    const sid = claims.sid !== undefined && held.sessions.size > 0 ? handle("sid", claims.sid) : undefined;
+    const sub = held.users.size > 0 ? handle("sub", claims.id) : undefined;
+    if (typeof sid === "object" || typeof sub === "object") {
+      return Promise.all([sid, sub]).then(([s, u]) => judge(held, claims, s, u));
+    }
+    return judge(held, claims, sid, sub);
   }
 
   return {
