@@ -50,7 +50,8 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
 export async function fetchRevocationFeed(url: URL | string, options: FetchFeedOptions = {}): Promise<RevocationFeed> {
   const { timeoutMs = 2000, maxBytes = 1024 * 1024, fetch: doFetch = fetch } = options;
   const signal = AbortSignal.timeout(timeoutMs);
-  const response = await doFetch(url, { headers: { accept: "application/json" }, redirect: "error", signal });
+  // `manual`, not `error` (workerd refuses `error`): a redirect is not a 200, so it counts as unavailable.
+  const response = await doFetch(url, { headers: { accept: "application/json" }, redirect: "manual", signal });
   if (response.status !== 200) {
     await response.body?.cancel();
     throw new RevocationFeedError("unavailable", `revocation feed: HTTP ${response.status}`);

@@ -112,10 +112,7 @@ describe.skipIf(skip)("revocation over HTTP (two next start on one PostgreSQL 15
     for (;;) {
       const verdicts = await Promise.all(servers().map((s) => verdict(s, token)));
       if (verdicts.every((v) => v === "refused")) return Date.now() - since;
-      expect(
-        verdicts.every((v) => v === "accepted" || v === "refused"),
-        `unexpected answer: ${verdicts}`,
-      ).toBe(true);
+      expect(verdicts.includes("other"), `unexpected answer: ${verdicts}`).toBe(false);
       if (Date.now() > deadline) throw new Error(`still not refused after ${POLL_DEADLINE_MS} ms: ${verdicts}`);
       await sleep(250);
     }
