@@ -77,7 +77,8 @@ export function createRevocationList(options: RevocationListOptions): Revocation
   function refresh(at: number, waitUntil: RevocationCheckContext["waitUntil"]): void {
     if (inflight || (failedAt !== undefined && at - failedAt < retryMs)) return;
     inflightSince = at;
-    inflight = load().then(
+    // A loader that throws synchronously fails like one that rejects: never out of `isRevoked`.
+    inflight = new Promise<RevocationFeed>((resolve) => resolve(load())).then(
       (loaded) => {
         feed = loaded;
         loadedAt = inflightSince;

@@ -159,9 +159,15 @@ describe("revocation list: timing", () => {
     expect(await list.isRevoked(claims({ sid: revokedSid }))).toBe(false);
   });
 
-  it("never throws when the loader does", async () => {
-    const list = createRevocationList({ load: () => Promise.reject(new Error("boom")) });
-    expect(await list.isRevoked(claims())).toBe(false);
+  it("never throws when the loader rejects or throws", async () => {
+    const rejects = createRevocationList({ load: () => Promise.reject(new Error("boom")) });
+    expect(await rejects.isRevoked(claims())).toBe(false);
+    const throws = createRevocationList({
+      load: () => {
+        throw new Error("boom");
+      },
+    });
+    expect(await throws.isRevoked(claims())).toBe(false);
   });
 });
 
