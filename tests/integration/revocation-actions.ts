@@ -49,7 +49,11 @@ export function describeRevocationActions(title: string): void {
           sendResetPassword: async ({ user, token }) => void resetTokens.set(user.email, token),
         },
         user: { ...authOptions.user, deleteUser: { enabled: true } },
-        plugins: [...authOptions.plugins, admin()],
+        // The kit's own admin plugin when it has one, else Better Auth's (the endpoints are the same).
+        plugins: [
+          ...authOptions.plugins,
+          ...((authOptions.plugins as ReadonlyArray<{ id: string }>).some((p) => p.id === "admin") ? [] : [admin()]),
+        ],
       } satisfies BetterAuthOptions;
       await (await getMigrations(options)).runMigrations();
       const auth = betterAuth(options);
