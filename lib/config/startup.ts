@@ -3,12 +3,17 @@
  * when the server starts, `next.config.ts` runs `checkBuildConfigOrExit()`
  * when `next build` starts.
  */
+import { mailStartupLine } from "../mail/mode";
 import { ConfigError, readServerConfig, serverConfig } from "./index";
 
-/** Runs `read`; on a `ConfigError` prints one line and exits with status 1 (no stack trace). */
+/** Runs `read` (on a `ConfigError` prints one line and exits with status 1, no stack trace), then says how mail goes out. */
 export function checkConfigOrExit(read: () => unknown = serverConfig): void {
   try {
     read();
+    if (read === serverConfig) {
+      const line = mailStartupLine(serverConfig());
+      if (line) console.info(line);
+    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`[edge-guard] ${error.message}`);
