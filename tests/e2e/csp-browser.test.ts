@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserMissing, launchBrowser } from "../helpers/browser";
-import { uniqueEmail } from "../helpers/http";
+import { signUp, uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 
@@ -18,6 +18,8 @@ let browser: Browser;
 beforeAll(async () => {
   if (browserMissing) return;
   server = await startNext();
+  // The first sign-up of a cold server (database start, migrations, password checker) can take many seconds here.
+  await signUp(server.url, { email: uniqueEmail("warm"), password: "correct-horse-1", name: "Warm" });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -55,12 +57,14 @@ describe.skipIf(browserMissing)("Content-Security-Policy in Chromium", () => {
     const email = uniqueEmail("csp");
     await page.goto(`${server.url}/`);
     await page.goto(`${server.url}/sign-up?next=/dashboard`);
+    await page.waitForLoadState("networkidle"); // hydrated: a click before that would submit the bare HTML form
     await fill(page, { Name: "Csp User", Email: email, Password: "correct-horse-1" });
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${server.url}/dashboard`);
+    await page.waitForURL(`${server.url}/dashboard`, { timeout: 60_000 });
     expect(await page.getByTestId("email").textContent()).toBe(email);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
+    await page.waitForLoadState("networkidle");
     await fill(page, { Email: email, Password: "correct-horse-1" });
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/dashboard/);
