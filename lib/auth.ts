@@ -9,6 +9,7 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
+import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./account/options";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
@@ -41,7 +42,10 @@ export const authOptions = {
       // Carried in the JWT; never settable by the user at sign-up.
       role: { type: "string", required: false, defaultValue: "user", input: false },
     },
+    deleteUser: deleteUserOptions,
   },
+  // "Last active" on /account: the session row moves at most once per token lifetime, on refresh.
+  session: { updateAge: sessionUpdateAge(config.jwtTtlSeconds) },
   databaseHooks: {
     user: {
       create: {
@@ -55,7 +59,7 @@ export const authOptions = {
   advanced: { useSecureCookies: config.secureCookies },
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), accountPlugin()],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);
