@@ -1,20 +1,20 @@
 /**
  * The signed-in user's devices: every live Better Auth session (the
  * `/list-sessions` endpoint) as a person reads it, with browser and OS parsed
- * from the user agent. Session tokens never leave the server: the page gets
+ * from the user agent (`./user-agent.ts`). Session tokens never leave the server: the page gets
  * session ids, and revoking looks the token up again (Node only).
  */
 import "server-only";
-import Bowser from "bowser";
 import { auth, ensureReady } from "../auth";
+import { describeUserAgent } from "./user-agent";
 
 /** One signed-in device, safe to hand to the browser (no token). */
 export interface Device {
   /** The session's id (not its token). */
   readonly id: string;
-  /** "Chrome 131", or "Unknown browser". */
+  /** "Chrome 131" (see `describeUserAgent`). */
   readonly browser: string;
-  /** "macOS Sonoma 14.5", "Android 14", or "Unknown system". */
+  /** "macOS", "Android 14" (see `describeUserAgent`). */
   readonly os: string;
   /** The address the session was created from, as Better Auth recorded it; `null` when unknown. */
   readonly ip: string | null;
@@ -24,17 +24,6 @@ export interface Device {
   readonly lastActiveAt: string;
   /** The device making this request. */
   readonly current: boolean;
-}
-
-/** Browser and OS names from a user-agent string ("Unknown …" when absent or unreadable). */
-export function describeUserAgent(userAgent: string | null | undefined): { browser: string; os: string } {
-  if (!userAgent) return { browser: "Unknown browser", os: "Unknown system" };
-  const { browser, os } = Bowser.parse(userAgent);
-  const join = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(" ");
-  return {
-    browser: join(browser.name, browser.version?.split(".")[0]) || "Unknown browser",
-    os: join(os.name, os.versionName ?? os.version) || "Unknown system",
-  };
 }
 
 interface SessionRow {
