@@ -3,6 +3,7 @@
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { FormMessage } from "@/app/components/form-message";
+import { useHydrated } from "@/app/components/use-hydrated";
 import { authClient } from "@/lib/auth-client";
 import { describeError } from "./messages";
 
@@ -16,6 +17,7 @@ type State = { status: "idle" | "error"; message: string };
 export function DeleteForm() {
   const [state, setState] = useState<State>({ status: "idle", message: "" });
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,7 +41,7 @@ export function DeleteForm() {
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       <FormMessage state={state} />
-      <button type="submit" className="danger" disabled={pending} aria-busy={pending}>
+      <button type="submit" className="danger" disabled={pending || !hydrated} aria-busy={pending}>
         {pending ? "Deleting…" : "Delete my account"}
       </button>
     </form>

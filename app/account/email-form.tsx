@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { FormMessage } from "@/app/components/form-message";
+import { useHydrated } from "@/app/components/use-hydrated";
 import { authClient } from "@/lib/auth-client";
 import { describeError } from "./messages";
 
@@ -18,6 +19,7 @@ export function EmailForm({ email }: { email: string }) {
   const router = useRouter();
   const [state, setState] = useState<State>({ status: "idle", message: "" });
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -54,7 +56,7 @@ export function EmailForm({ email }: { email: string }) {
         <input name="newEmail" type="email" autoComplete="email" required />
       </label>
       <FormMessage state={state} />
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <button type="submit" disabled={pending || !hydrated} aria-busy={pending}>
         {pending ? "Saving…" : "Change email"}
       </button>
     </form>

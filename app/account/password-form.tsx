@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { FormMessage } from "@/app/components/form-message";
+import { useHydrated } from "@/app/components/use-hydrated";
 import { authClient } from "@/lib/auth-client";
 import { describeError } from "./messages";
 
@@ -19,6 +20,7 @@ export function PasswordForm({ minLength }: { minLength: number }) {
   const router = useRouter();
   const [state, setState] = useState<State>({ status: "idle", message: "" });
   const [pending, setPending] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -68,7 +70,7 @@ export function PasswordForm({ minLength }: { minLength: number }) {
         Sign out my other devices
       </label>
       <FormMessage state={state} />
-      <button type="submit" disabled={pending} aria-busy={pending}>
+      <button type="submit" disabled={pending || !hydrated} aria-busy={pending}>
         {pending ? "Changing password…" : "Change password"}
       </button>
     </form>
