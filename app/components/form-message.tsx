@@ -8,8 +8,12 @@ export function FormMessage({ state }: { state: { status: string; message: strin
   const ok = state.status !== "error" && state.status !== "idle" && state.message !== "";
   return (
     <>
-      <div role="alert">{error && <p className="error">{state.message}</p>}</div>
-      <div role="status">{ok && <p className="ok">{state.message}</p>}</div>
+      <div role="alert" className="live">
+        {error && <p className="error">{state.message}</p>}
+      </div>
+      <div role="status" className="live">
+        {ok && <p className="ok">{state.message}</p>}
+      </div>
     </>
   );
 }

@@ -16,6 +16,8 @@ import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 import { freePort } from "../helpers/ports";
 
+/** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
+const HYDRATED = { waitUntil: "networkidle" } as const;
 const PASSWORD = "correct-horse-1";
 const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 800 },
@@ -72,7 +74,7 @@ async function context(): Promise<BrowserContext> {
 
 async function signUp(ctx: BrowserContext, email: string): Promise<void> {
   const page = await ctx.newPage();
-  await page.goto(`${app.url}/sign-up?next=/dashboard`);
+  await page.goto(`${app.url}/sign-up?next=/dashboard`, HYDRATED);
   await page.getByLabel("Name", { exact: true }).fill("Audit User");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -119,91 +121,97 @@ async function visit(ctx: BrowserContext, base: string, path: string, status = 2
 
 const serious = () => findings.filter((f) => f.impact === "serious" || f.impact === "critical");
 
-describe.skipIf(browserMissing)("accessibility audit (axe-core in Chromium, desktop and 390 px)", () => {
-  it("signed-out pages", async () => {
-    const ctx = await context();
-    for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password?token=x"]) {
+describe.skipIf(browserMissing)(
+  "accessibility audit (axe-core in Chromium, desktop and 390 px)",
+  { timeout: 300_000 },
+  () => {
+    it("signed-out pages", async () => {
+      const ctx = await context();
+      for (const path of ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password?token=x"]) {
+        const page = await ctx.newPage();
+        const response = await page.goto(`${app.url}${path}`);
+        await audit(page, `${path} [${response?.status()}] signed out`);
+        await page.close();
+      }
+      // A form showing its error.
       const page = await ctx.newPage();
-      const response = await page.goto(`${app.url}${path}`);
-      await audit(page, `${path} [${response?.status()}] signed out`);
-      await page.close();
-    }
-    // A form showing its error.
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel("Email", { exact: true }).fill(uniqueEmail("nobody"));
-    await page.getByLabel("Password", { exact: true }).fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("alert").filter({ hasText: /\w/ }).first().waitFor();
-    await audit(page, "/sign-in with an error");
-    expect(serious()).toEqual([]);
-  });
+      await page.goto(`${app.url}/sign-in`, HYDRATED);
+      await page.getByLabel("Email", { exact: true }).fill(uniqueEmail("nobody"));
+      await page.getByLabel("Password", { exact: true }).fill("not-the-password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: /\w/ }).first().waitFor();
+      await audit(page, "/sign-in with an error");
+      expect(serious()).toEqual([]);
+    });
 
-  it("signed-in pages, with a second device listed and form messages shown", async () => {
-    const ctx = await context();
-    const email = uniqueEmail("a11y");
-    await signUp(ctx, email);
-    await signUp(await context(), adminEmail);
-    // A second device for this user, so the devices list has a "Sign out" button.
-    const other = await context();
-    const otherPage = await other.newPage();
-    await otherPage.goto(`${app.url}/sign-in`);
-    await otherPage.getByLabel("Email", { exact: true }).fill(email);
-    await otherPage.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await otherPage.getByRole("button", { name: "Sign in" }).click();
-    await otherPage.waitForURL(`${app.url}/dashboard`);
+    it("signed-in pages, with a second device listed and form messages shown", async () => {
+      const ctx = await context();
+      const email = uniqueEmail("a11y");
+      await signUp(ctx, email);
+      await signUp(await context(), adminEmail);
+      // A second device for this user, so the devices list has a "Sign out" button.
+      const other = await context();
+      const otherPage = await other.newPage();
+      await otherPage.goto(`${app.url}/sign-in`, HYDRATED);
+      await otherPage.getByLabel("Email", { exact: true }).fill(email);
+      await otherPage.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await otherPage.getByRole("button", { name: "Sign in" }).click();
+      await otherPage.waitForURL(`${app.url}/dashboard`);
 
-    for (const path of ["/", "/dashboard"]) await (await visit(ctx, app.url, path)).close();
-    const account = await visit(ctx, app.url, "/account");
-    await account.getByLabel("Your password").fill("not-my-password");
-    await account.getByRole("button", { name: "Delete my account" }).click();
-    await account
-      .getByRole("alert")
-      .filter({ hasText: /not deleted/ })
-      .waitFor();
-    await account.getByLabel("Display name").fill("Audit User Renamed");
-    await account.getByRole("button", { name: "Save name" }).click();
-    await account.getByRole("status").filter({ hasText: "Saved" }).waitFor();
-    await audit(account, "/account with an error and a success message");
-    expect(serious()).toEqual([]);
-  });
+      for (const path of ["/", "/dashboard"]) await (await visit(ctx, app.url, path)).close();
+      const account = await visit(ctx, app.url, "/account");
+      await account.getByLabel("Your password").fill("not-my-password");
+      await account.getByRole("button", { name: "Delete my account" }).click();
+      await account
+        .getByRole("alert")
+        .filter({ hasText: /not deleted/ })
+        .waitFor();
+      await account.getByLabel("Display name").fill("Audit User Renamed");
+      await account.getByRole("button", { name: "Save name" }).click();
+      await account.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+      await audit(account, "/account with an error and a success message");
+      expect(serious()).toEqual([]);
+    });
 
-  it("the admin page for an admin, and the guard's 403 page for everyone else", async () => {
-    const admin = await context();
-    const page = await admin.newPage();
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel("Email", { exact: true }).fill(adminEmail);
-    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${app.url}/dashboard`);
-    await visit(admin, app.url, "/admin");
+    it("the admin page for an admin, and the guard's 403 page for everyone else", async () => {
+      const admin = await context();
+      const page = await admin.newPage();
+      await page.goto(`${app.url}/sign-in`, HYDRATED);
+      await page.getByLabel("Email", { exact: true }).fill(adminEmail);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${app.url}/dashboard`);
+      await visit(admin, app.url, "/admin");
 
-    const user = await context();
-    await signUp(user, uniqueEmail("a11y-user"));
-    const forbidden = await visit(user, app.url, "/admin", 403);
-    expect(await forbidden.locator("html").getAttribute("lang")).toBe("en");
-    expect(await forbidden.getByRole("heading", { level: 1 }).textContent()).toBe("Forbidden");
-    expect(await forbidden.getByRole("link", { name: "Go to your dashboard" }).getAttribute("href")).toBe("/dashboard");
-    expect(serious()).toEqual([]);
-  });
+      const user = await context();
+      await signUp(user, uniqueEmail("a11y-user"));
+      const forbidden = await visit(user, app.url, "/admin", 403);
+      expect(await forbidden.locator("html").getAttribute("lang")).toBe("en");
+      expect(await forbidden.getByRole("heading", { level: 1 }).textContent()).toBe("Forbidden");
+      expect(await forbidden.getByRole("link", { name: "Go to your dashboard" }).getAttribute("href")).toBe(
+        "/dashboard",
+      );
+      expect(serious()).toEqual([]);
+    });
 
-  it("the guard's 503 page and the refresh hop's 503 page", async () => {
-    const source = await context();
-    await signUp(source, uniqueEmail("a11y-503"));
-    const cookies = (await source.cookies()).filter((c) => c.name === ACCESS_COOKIE || c.name.includes("session"));
-    const ctx = await context();
-    await ctx.addCookies(cookies.map(({ name, value }) => ({ name, value, url: broken.url })));
+    it("the guard's 503 page and the refresh hop's 503 page", async () => {
+      const source = await context();
+      await signUp(source, uniqueEmail("a11y-503"));
+      const cookies = (await source.cookies()).filter((c) => c.name === ACCESS_COOKIE || c.name.includes("session"));
+      const ctx = await context();
+      await ctx.addCookies(cookies.map(({ name, value }) => ({ name, value, url: broken.url })));
 
-    const guard = await visit(ctx, broken.url, "/dashboard", 503);
-    expect(await guard.locator("html").getAttribute("lang")).toBe("en");
-    expect(await guard.getByRole("heading", { level: 1 }).textContent()).toBe("Temporarily unavailable");
-    expect(await guard.getByRole("link", { name: "Home" }).getAttribute("href")).toBe("/");
+      const guard = await visit(ctx, broken.url, "/dashboard", 503);
+      expect(await guard.locator("html").getAttribute("lang")).toBe("en");
+      expect(await guard.getByRole("heading", { level: 1 }).textContent()).toBe("Temporarily unavailable");
+      expect(await guard.getByRole("link", { name: "Home" }).getAttribute("href")).toBe("/");
 
-    await ctx.clearCookies({ name: ACCESS_COOKIE });
-    const hop = await visit(ctx, broken.url, "/api/auth/refresh?next=%2Fdashboard", 503);
-    expect(await hop.locator("html").getAttribute("lang")).toBe("en");
-    expect(await hop.getByRole("heading", { level: 1 }).textContent()).toBe("Sign-in is temporarily unavailable");
-    expect(await hop.getByRole("link", { name: "Try again" }).getAttribute("href")).toBe("/dashboard");
-    expect(serious()).toEqual([]);
-  });
-});
+      await ctx.clearCookies({ name: ACCESS_COOKIE });
+      const hop = await visit(ctx, broken.url, "/api/auth/refresh?next=%2Fdashboard", 503);
+      expect(await hop.locator("html").getAttribute("lang")).toBe("en");
+      expect(await hop.getByRole("heading", { level: 1 }).textContent()).toBe("Sign-in is temporarily unavailable");
+      expect(await hop.getByRole("link", { name: "Try again" }).getAttribute("href")).toBe("/dashboard");
+      expect(serious()).toEqual([]);
+    });
+  },
+);

@@ -12,8 +12,12 @@ import { uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 
+/** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
+const HYDRATED = { waitUntil: "networkidle" } as const;
 const PASSWORD = "correct-horse-1";
 const NEW_PASSWORD = "violet-kettle-93-drum";
+/** Generous: a password change hashes twice, and this machine is shared. */
+const POLL = { timeout: 30_000, interval: 200 };
 
 let server: NextServer;
 let browser: Browser;
@@ -39,7 +43,7 @@ async function newPage(): Promise<Page> {
 
 async function signUp(email: string, name = "Acc User"): Promise<Page> {
   const page = await newPage();
-  await page.goto(`${server.url}/sign-up?next=/dashboard`);
+  await page.goto(`${server.url}/sign-up?next=/dashboard`, HYDRATED);
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -50,7 +54,7 @@ async function signUp(email: string, name = "Acc User"): Promise<Page> {
 
 async function signIn(email: string, password = PASSWORD, page?: Page): Promise<Page> {
   const target = page ?? (await newPage());
-  await target.goto(`${server.url}/sign-in?next=/dashboard`);
+  await target.goto(`${server.url}/sign-in?next=/dashboard`, HYDRATED);
   await target.getByLabel("Email", { exact: true }).fill(email);
   await target.getByLabel("Password", { exact: true }).fill(password);
   await target.getByRole("button", { name: "Sign in" }).click();
@@ -62,7 +66,7 @@ const path = (page: Page) => new URL(page.url()).pathname;
 const authCookies = async (page: Page) =>
   (await page.context().cookies()).filter((c) => c.name === ACCESS_COOKIE || c.name.includes("session_token"));
 
-describe.skipIf(browserMissing)("account page in Chromium", () => {
+describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }, () => {
   it("shows Sign in / Sign up signed out, the user's name with Account and Sign out signed in; the dashboard links to /account", async () => {
     const page = await newPage();
     await page.goto(server.url);
@@ -95,8 +99,10 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     expect(await laptop.getByTestId("device-current").textContent()).toMatch(/Chrome \d+ on Linux/);
 
     await laptop.getByRole("button", { name: "Sign out everywhere else" }).click();
-    await expect.poll(() => laptop.getByRole("status").allTextContents()).toContain("Signed out everywhere else.");
-    await expect.poll(() => laptop.getByTestId("device").count()).toBe(0);
+    await expect
+      .poll(() => laptop.getByRole("status").allTextContents(), POLL)
+      .toContain("Signed out everywhere else.");
+    await expect.poll(() => laptop.getByTestId("device").count(), POLL).toBe(0);
     expect(await laptop.getByTestId("device-current").count()).toBe(1);
 
     // The phone's open dashboard refreshes its token in the background: the 401 sends it to sign-in by itself.
@@ -121,8 +127,8 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
       .getByTestId("device")
       .getByRole("button", { name: /^Sign out / })
       .click();
-    await expect.poll(() => laptop.getByRole("status").allTextContents()).toContain("Signed out that device.");
-    await expect.poll(() => laptop.getByTestId("device").count()).toBe(0);
+    await expect.poll(() => laptop.getByRole("status").allTextContents(), POLL).toContain("Signed out that device.");
+    await expect.poll(() => laptop.getByTestId("device").count(), POLL).toBe(0);
     await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
     await laptop.reload();
     expect(path(laptop)).toBe("/account");
@@ -140,7 +146,7 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     await laptop.getByLabel("Repeat new password").fill(NEW_PASSWORD);
     await laptop.getByRole("button", { name: "Change password" }).click();
     await expect
-      .poll(() => laptop.getByRole("alert").allTextContents())
+      .poll(() => laptop.getByRole("alert").allTextContents(), POLL)
       .toContain("That is not your current password.");
 
     await laptop.getByLabel("Current password").fill(PASSWORD);
@@ -148,7 +154,7 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     await laptop.getByLabel("Repeat new password").fill(NEW_PASSWORD);
     await laptop.getByRole("button", { name: "Change password" }).click();
     await expect
-      .poll(() => laptop.getByRole("status").allTextContents())
+      .poll(() => laptop.getByRole("status").allTextContents(), POLL)
       .toContain("Password changed. Your other devices are signed out.");
     await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
 
@@ -156,10 +162,11 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     expect(path(laptop)).toBe("/dashboard");
     expect(await laptop.evaluate(() => fetch("/api/auth/refresh", { method: "POST" }).then((r) => r.status))).toBe(200);
 
+    await phone.waitForLoadState("networkidle");
     await phone.getByLabel("Email", { exact: true }).fill(email);
     await phone.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await phone.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => phone.getByRole("alert").allTextContents()).toContain("Wrong email or password.");
+    await expect.poll(() => phone.getByRole("alert").allTextContents(), POLL).toContain("Wrong email or password.");
     await signIn(email, NEW_PASSWORD, phone);
   });
 
@@ -172,7 +179,7 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     await laptop.getByLabel("Your password").fill("not-my-password");
     await laptop.getByRole("button", { name: "Delete my account" }).click();
     await expect
-      .poll(() => laptop.getByRole("alert").allTextContents())
+      .poll(() => laptop.getByRole("alert").allTextContents(), POLL)
       .toContain("That is not your current password. Your account was not deleted.");
 
     await laptop.getByLabel("Your password").fill(PASSWORD);
@@ -190,10 +197,11 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     expect(path(laptop)).toBe("/sign-in");
     await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
 
+    await laptop.waitForLoadState("networkidle");
     await laptop.getByLabel("Email", { exact: true }).fill(email);
     await laptop.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await laptop.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => laptop.getByRole("alert").allTextContents()).toContain("Wrong email or password.");
+    await expect.poll(() => laptop.getByRole("alert").allTextContents(), POLL).toContain("Wrong email or password.");
   });
 
   it("works with the keyboard alone: Tab to the name field, type, Enter saves", async () => {
@@ -208,7 +216,7 @@ describe.skipIf(browserMissing)("account page in Chromium", () => {
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.type("Keyed In");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.getByRole("status").allTextContents()).toContain("Saved.");
+    await expect.poll(() => page.getByRole("status").allTextContents(), POLL).toContain("Saved.");
     await page.reload();
     expect(await page.getByTestId("header-name").textContent()).toBe("Keyed In");
 

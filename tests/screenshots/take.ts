@@ -7,6 +7,8 @@ import path from "node:path";
 import { launchBrowser } from "../helpers/browser";
 import { startNext } from "../helpers/next-server";
 
+/** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
+const HYDRATED = { waitUntil: "networkidle" } as const;
 const OUT = import.meta.dirname;
 const PASSWORD = "correct-horse-1";
 const PHONE_UA =
@@ -18,11 +20,11 @@ async function main(): Promise<void> {
   try {
     const viewport = { width: 760, height: 560 };
     const laptop = await (await browser.newContext({ viewport })).newPage();
-    await laptop.goto(`${server.url}/sign-in`);
+    await laptop.goto(`${server.url}/sign-in`, HYDRATED);
     await laptop.screenshot({ path: path.join(OUT, "sign-in.png") });
 
     const email = "ada@example.com";
-    await laptop.goto(`${server.url}/sign-up?next=/account`);
+    await laptop.goto(`${server.url}/sign-up?next=/account`, HYDRATED);
     await laptop.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
     await laptop.getByLabel("Email", { exact: true }).fill(email);
     await laptop.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     await laptop.waitForURL(`${server.url}/account`);
 
     const phone = await (await browser.newContext({ userAgent: PHONE_UA })).newPage();
-    await phone.goto(`${server.url}/sign-in`);
+    await phone.goto(`${server.url}/sign-in`, HYDRATED);
     await phone.getByLabel("Email", { exact: true }).fill(email);
     await phone.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await phone.getByRole("button", { name: "Sign in" }).click();
