@@ -7,13 +7,12 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_COOKIE } from "@/lib/edge/config";
+import { refusedSignIn, submitAuthForm } from "../helpers/auth-ui";
 import { browserMissing, launchBrowser } from "../helpers/browser";
 import { uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 
-/** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
-const HYDRATED = { waitUntil: "networkidle" } as const;
 const PASSWORD = "correct-horse-1";
 const NEW_PASSWORD = "violet-kettle-93-drum";
 /** Generous: a password change hashes twice, and this machine is shared. */
@@ -37,28 +36,20 @@ afterAll(async () => {
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext();
+  context.setDefaultTimeout(90_000); // a sign-up hashes a password on a shared 2-core machine
   contexts.push(context);
   return context.newPage();
 }
 
 async function signUp(email: string, name = "Acc User"): Promise<Page> {
   const page = await newPage();
-  await page.goto(`${server.url}/sign-up?next=/dashboard`, HYDRATED);
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${server.url}/dashboard`);
+  await submitAuthForm(page, { base: server.url, mode: "sign-up", email, password: PASSWORD, name });
   return page;
 }
 
 async function signIn(email: string, password = PASSWORD, page?: Page): Promise<Page> {
   const target = page ?? (await newPage());
-  await target.goto(`${server.url}/sign-in?next=/dashboard`, HYDRATED);
-  await target.getByLabel("Email", { exact: true }).fill(email);
-  await target.getByLabel("Password", { exact: true }).fill(password);
-  await target.getByRole("button", { name: "Sign in" }).click();
-  await target.waitForURL(`${server.url}/dashboard`);
+  await submitAuthForm(target, { base: server.url, mode: "sign-in", email, password });
   return target;
 }
 
@@ -66,7 +57,7 @@ const path = (page: Page) => new URL(page.url()).pathname;
 const authCookies = async (page: Page) =>
   (await page.context().cookies()).filter((c) => c.name === ACCESS_COOKIE || c.name.includes("session_token"));
 
-describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }, () => {
+describe.skipIf(browserMissing)("account page in Chromium", { timeout: 300_000 }, () => {
   it("shows Sign in / Sign up signed out, the user's name with Account and Sign out signed in; the dashboard links to /account", async () => {
     const page = await newPage();
     await page.goto(server.url);
@@ -106,7 +97,7 @@ describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }
     expect(await laptop.getByTestId("device-current").count()).toBe(1);
 
     // The phone's open dashboard refreshes its token in the background: the 401 sends it to sign-in by itself.
-    await phone.waitForURL(/\/sign-in\?next=%2Fdashboard/, { timeout: 45_000 });
+    await phone.waitForURL(/\/sign-in\?next=%2Fdashboard/, { timeout: 90_000 });
     expect((await authCookies(phone)).map((c) => c.name)).not.toContain(ACCESS_COOKIE);
     // The tablet's token "expires" (its cookie is gone): the next navigation takes the refresh hop to sign-in.
     await tablet.context().clearCookies({ name: ACCESS_COOKIE });
@@ -129,7 +120,7 @@ describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }
       .click();
     await expect.poll(() => laptop.getByRole("status").allTextContents(), POLL).toContain("Signed out that device.");
     await expect.poll(() => laptop.getByTestId("device").count(), POLL).toBe(0);
-    await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
+    await phone.waitForURL(/\/sign-in/, { timeout: 90_000 });
     await laptop.reload();
     expect(path(laptop)).toBe("/account");
   });
@@ -156,17 +147,15 @@ describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }
     await expect
       .poll(() => laptop.getByRole("status").allTextContents(), POLL)
       .toContain("Password changed. Your other devices are signed out.");
-    await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
+    await phone.waitForURL(/\/sign-in/, { timeout: 90_000 });
 
     await laptop.goto(`${server.url}/dashboard`);
     expect(path(laptop)).toBe("/dashboard");
     expect(await laptop.evaluate(() => fetch("/api/auth/refresh", { method: "POST" }).then((r) => r.status))).toBe(200);
 
-    await phone.waitForLoadState("networkidle");
-    await phone.getByLabel("Email", { exact: true }).fill(email);
-    await phone.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await phone.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => phone.getByRole("alert").allTextContents(), POLL).toContain("Wrong email or password.");
+    expect(await refusedSignIn(phone, { base: server.url, email, password: PASSWORD })).toBe(
+      "Wrong email or password.",
+    );
     await signIn(email, NEW_PASSWORD, phone);
   });
 
@@ -195,13 +184,11 @@ describe.skipIf(browserMissing)("account page in Chromium", { timeout: 180_000 }
     ]);
     await laptop.goto(`${server.url}/account`);
     expect(path(laptop)).toBe("/sign-in");
-    await phone.waitForURL(/\/sign-in/, { timeout: 45_000 });
+    await phone.waitForURL(/\/sign-in/, { timeout: 90_000 });
 
-    await laptop.waitForLoadState("networkidle");
-    await laptop.getByLabel("Email", { exact: true }).fill(email);
-    await laptop.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await laptop.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => laptop.getByRole("alert").allTextContents(), POLL).toContain("Wrong email or password.");
+    expect(await refusedSignIn(laptop, { base: server.url, email, password: PASSWORD })).toBe(
+      "Wrong email or password.",
+    );
   });
 
   it("works with the keyboard alone: Tab to the name field, type, Enter saves", async () => {

@@ -4,11 +4,10 @@
  * signed in on two devices. `npm run screenshots` writes them next to this file.
  */
 import path from "node:path";
+import { HYDRATED, submitAuthForm } from "../helpers/auth-ui";
 import { launchBrowser } from "../helpers/browser";
 import { startNext } from "../helpers/next-server";
 
-/** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
-const HYDRATED = { waitUntil: "networkidle" } as const;
 const OUT = import.meta.dirname;
 const PASSWORD = "correct-horse-1";
 const PHONE_UA =
@@ -19,24 +18,19 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     const viewport = { width: 760, height: 560 };
-    const laptop = await (await browser.newContext({ viewport })).newPage();
+    const laptopContext = await browser.newContext({ viewport });
+    laptopContext.setDefaultTimeout(90_000);
+    const laptop = await laptopContext.newPage();
     await laptop.goto(`${server.url}/sign-in`, HYDRATED);
     await laptop.screenshot({ path: path.join(OUT, "sign-in.png") });
 
     const email = "ada@example.com";
-    await laptop.goto(`${server.url}/sign-up?next=/account`, HYDRATED);
-    await laptop.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
-    await laptop.getByLabel("Email", { exact: true }).fill(email);
-    await laptop.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await laptop.getByRole("button", { name: "Create account" }).click();
-    await laptop.waitForURL(`${server.url}/account`);
+    const user = { base: server.url, email, password: PASSWORD };
+    await submitAuthForm(laptop, { ...user, mode: "sign-up", name: "Ada Lovelace", next: "/account" });
 
-    const phone = await (await browser.newContext({ userAgent: PHONE_UA })).newPage();
-    await phone.goto(`${server.url}/sign-in`, HYDRATED);
-    await phone.getByLabel("Email", { exact: true }).fill(email);
-    await phone.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await phone.getByRole("button", { name: "Sign in" }).click();
-    await phone.waitForURL(`${server.url}/dashboard`);
+    const phoneContext = await browser.newContext({ userAgent: PHONE_UA });
+    phoneContext.setDefaultTimeout(90_000);
+    await submitAuthForm(await phoneContext.newPage(), { ...user, mode: "sign-in" });
 
     await laptop.reload();
     await laptop.screenshot({ path: path.join(OUT, "account.png"), fullPage: true });
