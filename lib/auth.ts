@@ -9,22 +9,34 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
-import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./account/options";
+import { accountOptions } from "./accounts/options";
+import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./accounts/settings";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { keyLifecycleOptions } from "./keys/lifecycle";
+import { postureOptions } from "./rate-limit";
+import { revocationPlugin } from "./revocation/plugin";
+import { revocationDb } from "./revocation/store";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
+const accounts = accountOptions(config);
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
-  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+  // Grace period and optional automatic rotation: see lib/keys/lifecycle.ts.
+  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, ...keyLifecycleOptions(config) },
   jwt: {
     issuer: config.issuer,
     audience: config.audience,
     expirationTime: `${config.jwtTtlSeconds}s`,
-    // A small payload: never the whole user row.
-    definePayload: ({ user }) => ({ email: user.email, name: user.name, role: user.role ?? "user" }),
+    // A small payload: never the whole user row. `sid` is the session's id (never its token): what revocation lists.
+    definePayload: ({ user, session }) => ({
+      email: user.email,
+      name: user.name,
+      role: user.role ?? "user",
+      sid: session.id,
+    }),
   },
 } satisfies JwtOptions;
 
@@ -36,8 +48,11 @@ export const authOptions = {
   trustedOrigins: [...config.trustedOrigins],
   // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
   database: { db: getDb().db, type: "postgres", transaction: true },
-  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  // Reset, verification, email change and the password rule: lib/accounts/options.ts.
+  emailAndPassword: { enabled: true, ...accounts.emailAndPassword },
+  emailVerification: accounts.emailVerification,
   user: {
+    ...accounts.user,
     additionalFields: {
       // Carried in the JWT; never settable by the user at sign-up.
       role: { type: "string", required: false, defaultValue: "user", input: false },
@@ -56,10 +71,19 @@ export const authOptions = {
       },
     },
   },
-  advanced: { useSecureCookies: config.secureCookies },
+  advanced: { useSecureCookies: config.secureCookies, ipAddress: postureOptions.ipAddress },
+  rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), accountPlugin()],
+  plugins: [
+    jwt(jwtOptions),
+    accessCookiePlugin({ jwt: jwtOptions }),
+    postureOptions.accountLimit,
+    ...accounts.plugins,
+    accountPlugin(),
+    // Revocations matter for one token lifetime, plus a minute of clock tolerance.
+    revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
+  ],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);

@@ -7,7 +7,7 @@
 import { APIError } from "better-auth/api";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { revokeDevice, revokeOtherDevices } from "@/lib/account/devices";
+import { revokeDevice, revokeOtherDevices } from "@/lib/accounts/devices";
 import { AuthError, requireUser } from "@/lib/session";
 
 /** What a devices form shows after a submission. */

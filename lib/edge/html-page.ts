@@ -2,7 +2,8 @@
  * The small HTML pages the guard and the refresh hop answer with themselves
  * (403, 503): a plain string, edge-safe, with the app's look in an inline
  * `<style>` (the app's stylesheet has a build hash the edge cannot know), a
- * `lang` attribute, a heading and links back.
+ * `lang` attribute, a heading and links back. The CSP allows exactly that
+ * style by its hash (`HTML_PAGE_STYLE_HASH`), so no other inline style runs.
  */
 
 /** The inline stylesheet of these pages: the app's colours, fonts and spacing. */
@@ -12,6 +13,9 @@ export const HTML_PAGE_STYLE =
   "header a{font-weight:700;color:#1b1f24;text-decoration:none}main{max-width:44rem;margin:2rem auto;padding:0 1.25rem}" +
   "h1{font-size:1.75rem;margin:0 0 1rem}a{color:#0a58ca}a:focus-visible{outline:3px solid #0a58ca;outline-offset:2px}" +
   "ul{padding-left:1.25rem}";
+
+/** `'sha256-…'` of `HTML_PAGE_STYLE`, for `style-src` (a unit test keeps the two in step). */
+export const HTML_PAGE_STYLE_HASH = "'sha256-UhN/wJv/Gg21u0CVlTvSkbnMguOoo5Zd/b5E1lryeWE='";
 
 /** A link under the page's message. */
 export interface PageLink {

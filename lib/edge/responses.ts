@@ -4,9 +4,11 @@
  * depends on who is asking.
  */
 import { NextResponse } from "next/server";
+import { edgeConfig } from "./config";
 import { htmlPage } from "./html-page";
-import { signInPath } from "./next-path";
+import { safeNextPath, signInPath } from "./next-path";
 import type { RequestKind } from "./request-kind";
+import { withSecurityHeaders } from "./security-headers";
 import type { VerifyFailure } from "./verify";
 
 export const NO_STORE = "private, no-store";
@@ -16,12 +18,18 @@ export const REFRESH_PATH = "/api/auth/refresh";
 
 function noStore<T extends Response>(response: T): T {
   response.headers.set("Cache-Control", NO_STORE);
-  return response;
+  return withSecurityHeaders(response); // Next's config headers never reach the middleware's own answers
 }
 
-/** 307 to `path` on the request's own origin. */
-export function redirectTo(request: Request, path: string): NextResponse {
-  return noStore(NextResponse.redirect(new URL(path, request.url), 307));
+/**
+ * 307 to a same-origin `path` on the configured base URL, never on the
+ * request's Host or `request.url` (under `next start` that is
+ * `http://localhost:PORT` whatever the browser used). Next sends it as a
+ * relative `Location` when the base URL is the host it serves on; a relative
+ * `Location` cannot be given here (Next's middleware adapter refuses one).
+ */
+export function redirectTo(_request: Request, path: string): NextResponse {
+  return noStore(NextResponse.redirect(new URL(safeNextPath(path, "/"), edgeConfig().baseURL), 307));
 }
 
 /** 307 to sign-in, remembering where the user was going. */

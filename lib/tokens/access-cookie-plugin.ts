@@ -15,7 +15,17 @@ import { SESSION_COOKIES } from "../edge/token";
 import type { CookieSpec } from "./access-cookie";
 import { accessCookie, clearedAccessCookie } from "./access-cookie";
 
-const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email", "/change-password", "/change-email"]);
+// `/verify-email` signs the user in too (`autoSignInAfterVerification`), and re-issues after an email change.
+// change-password with revokeOtherSessions ends this device's session too and starts a new one: its JWT
+// (with the old `sid`) is revoked, so the device gets a fresh one for the new session at once. A direct
+// `/change-email` (unverified user) re-sets the session with the new address: the JWT follows.
+const SIGN_IN_PATHS = new Set([
+  "/sign-in/email",
+  "/sign-up/email",
+  "/verify-email",
+  "/change-password",
+  "/change-email",
+]);
 const SIGN_OUT_PATHS = new Set(["/sign-out", "/revoke-sessions"]);
 /** Cleared only when Better Auth expired its session cookie in the same response (success, own session). */
 const SESSION_ENDING_PATHS = new Set(["/delete-user", "/revoke-session"]);

@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 /** The sign-in and sign-up forms submit in script: interact once the page has hydrated. */
 export const HYDRATED = { waitUntil: "networkidle" } as const;
 
-const RATE_LIMITED = /too many attempts/i;
+const RATE_LIMITED = /too many (attempts|requests)/i;
 const WINDOW_MS = 11_000; // Better Auth's sign-in/sign-up window is 10 s
 
 export interface AuthFormInput {

@@ -2,7 +2,7 @@
  * The Better Auth flows on embedded PGlite (the default with no `DATABASE_URL`).
  */
 import { beforeAll } from "vitest";
-import { describeAccountFlows } from "./account-flows";
+import { describeAccountSettings } from "./account-settings-flows";
 import type { AuthApp } from "./auth-flows";
 import { describeAuthFlows, loadAuthApp } from "./auth-flows";
 
@@ -14,4 +14,4 @@ beforeAll(async () => {
 });
 
 describeAuthFlows("Better Auth on PGlite", () => app);
-describeAccountFlows("Account endpoints on PGlite", () => app);
+describeAccountSettings("Account settings endpoints on PGlite", () => app);

@@ -3,7 +3,7 @@
  * parsed by the real `bowser`.
  */
 import { describe, expect, it } from "vitest";
-import { describeUserAgent } from "@/lib/account/user-agent";
+import { describeUserAgent } from "@/lib/accounts/user-agent";
 
 const CASES: [name: string, userAgent: string | null, browser: string, os: string][] = [
   [
