@@ -118,6 +118,10 @@ async function audit(page: Page, label: string): Promise<void> {
   }
 }
 
+/** Whether the page got the app's look (the CSP lets the guard pages' inline style through by its hash). */
+const styled = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.querySelector("main") as Element).maxWidth);
+
 /** Opens `path` and audits it; `status` is the HTTP status the page must have been served with. */
 async function visit(ctx: BrowserContext, base: string, path: string, status = 200): Promise<Page> {
   const page = await ctx.newPage();
@@ -186,6 +190,7 @@ describe.skipIf(browserMissing)(
       await signUp(user, uniqueEmail("a11y-user"));
       const forbidden = await visit(user, app.url, "/admin", 403);
       expect(await forbidden.locator("html").getAttribute("lang")).toBe("en");
+      expect(await styled(forbidden)).toBe("704px");
       expect(await forbidden.getByRole("heading", { level: 1 }).textContent()).toBe("Forbidden");
       expect(await forbidden.getByRole("link", { name: "Go to your dashboard" }).getAttribute("href")).toBe(
         "/dashboard",
@@ -202,12 +207,14 @@ describe.skipIf(browserMissing)(
 
       const guard = await visit(ctx, broken.url, "/dashboard", 503);
       expect(await guard.locator("html").getAttribute("lang")).toBe("en");
+      expect(await styled(guard)).toBe("704px");
       expect(await guard.getByRole("heading", { level: 1 }).textContent()).toBe("Temporarily unavailable");
       expect(await guard.getByRole("link", { name: "Home" }).getAttribute("href")).toBe("/");
 
       await ctx.clearCookies({ name: ACCESS_COOKIE });
       const hop = await visit(ctx, broken.url, "/api/auth/refresh?next=%2Fdashboard", 503);
       expect(await hop.locator("html").getAttribute("lang")).toBe("en");
+      expect(await styled(hop)).toBe("704px");
       expect(await hop.getByRole("heading", { level: 1 }).textContent()).toBe("Sign-in is temporarily unavailable");
       expect(await hop.getByRole("link", { name: "Try again" }).getAttribute("href")).toBe("/dashboard");
       expect(serious()).toEqual([]);
