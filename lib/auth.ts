@@ -9,12 +9,15 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
+import { accountOptions } from "./accounts/options";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { keyLifecycleOptions } from "./keys/lifecycle";
+import { postureOptions } from "./rate-limit";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
+const accounts = accountOptions(config);
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
@@ -37,8 +40,11 @@ export const authOptions = {
   trustedOrigins: [...config.trustedOrigins],
   // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
   database: { db: getDb().db, type: "postgres", transaction: true },
-  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  // Reset, verification, email change and the password rule: lib/accounts/options.ts.
+  emailAndPassword: { enabled: true, ...accounts.emailAndPassword },
+  emailVerification: accounts.emailVerification,
   user: {
+    ...accounts.user,
     additionalFields: {
       // Carried in the JWT; never settable by the user at sign-up.
       role: { type: "string", required: false, defaultValue: "user", input: false },
@@ -54,10 +60,11 @@ export const authOptions = {
       },
     },
   },
-  advanced: { useSecureCookies: config.secureCookies },
+  advanced: { useSecureCookies: config.secureCookies, ipAddress: postureOptions.ipAddress },
+  rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), postureOptions.accountLimit, ...accounts.plugins],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);

@@ -7,6 +7,7 @@ import { NextResponse } from "next/server";
 import { edgeConfig } from "./config";
 import { safeNextPath, signInPath } from "./next-path";
 import type { RequestKind } from "./request-kind";
+import { withSecurityHeaders } from "./security-headers";
 import type { VerifyFailure } from "./verify";
 
 export const NO_STORE = "private, no-store";
@@ -16,7 +17,7 @@ export const REFRESH_PATH = "/api/auth/refresh";
 
 function noStore<T extends Response>(response: T): T {
   response.headers.set("Cache-Control", NO_STORE);
-  return response;
+  return withSecurityHeaders(response); // Next's config headers never reach the middleware's own answers
 }
 
 /**
