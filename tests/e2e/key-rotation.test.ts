@@ -37,7 +37,9 @@ async function cli(script: string, ...args: string[]): Promise<{ stdout: string;
 }
 
 async function start(env: Record<string, string> = {}): Promise<NextServer> {
-  const server = await startNext({ env: { DATABASE_URL: postgres?.url, BETTER_AUTH_SECRET: SECRET, ...env } });
+  const server = await startNext({
+    env: { DATABASE_URL: postgres?.url, BETTER_AUTH_SECRET: SECRET, AUTH_TRUSTED_IP_HEADER: "x-real-ip", ...env },
+  });
   servers.push(server);
   return server;
 }
