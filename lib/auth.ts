@@ -14,6 +14,8 @@ import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { keyLifecycleOptions } from "./keys/lifecycle";
 import { postureOptions } from "./rate-limit";
+import { revocationPlugin } from "./revocation/plugin";
+import { revocationDb } from "./revocation/store";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
@@ -27,8 +29,13 @@ export const jwtOptions = {
     issuer: config.issuer,
     audience: config.audience,
     expirationTime: `${config.jwtTtlSeconds}s`,
-    // A small payload: never the whole user row.
-    definePayload: ({ user }) => ({ email: user.email, name: user.name, role: user.role ?? "user" }),
+    // A small payload: never the whole user row. `sid` is the session's id (never its token): what revocation lists.
+    definePayload: ({ user, session }) => ({
+      email: user.email,
+      name: user.name,
+      role: user.role ?? "user",
+      sid: session.id,
+    }),
   },
 } satisfies JwtOptions;
 
@@ -64,7 +71,14 @@ export const authOptions = {
   rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), postureOptions.accountLimit, ...accounts.plugins],
+  plugins: [
+    jwt(jwtOptions),
+    accessCookiePlugin({ jwt: jwtOptions }),
+    postureOptions.accountLimit,
+    ...accounts.plugins,
+    // Revocations matter for one token lifetime, plus a minute of clock tolerance.
+    revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
+  ],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);
