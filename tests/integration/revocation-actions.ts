@@ -162,7 +162,9 @@ export function describeRevocationActions(title: string): void {
         act: async (s) => {
           await authCaller(handler).call("/request-password-reset", { body: { email: s.email, redirectTo: "/" } });
           const token = resetTokens.get(s.email) as string;
-          return authCaller(handler).call("/reset-password", { body: { token, newPassword: "Velvet-cobalt-harbor-72" } });
+          return authCaller(handler).call("/reset-password", {
+            body: { token, newPassword: "Velvet-cobalt-harbor-72" },
+          });
         },
         revokes: { here: true, there: true },
       },
