@@ -10,6 +10,7 @@ import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { accountOptions } from "./accounts/options";
+import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./accounts/settings";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { keyLifecycleOptions } from "./keys/lifecycle";
@@ -56,7 +57,10 @@ export const authOptions = {
       // Carried in the JWT; never settable by the user at sign-up.
       role: { type: "string", required: false, defaultValue: "user", input: false },
     },
+    deleteUser: deleteUserOptions,
   },
+  // "Last active" on /account: the session row moves at most once per token lifetime, on refresh.
+  session: { updateAge: sessionUpdateAge(config.jwtTtlSeconds) },
   databaseHooks: {
     user: {
       create: {
@@ -76,6 +80,7 @@ export const authOptions = {
     accessCookiePlugin({ jwt: jwtOptions }),
     postureOptions.accountLimit,
     ...accounts.plugins,
+    accountPlugin(),
     // Revocations matter for one token lifetime, plus a minute of clock tolerance.
     revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
   ],

@@ -7,14 +7,23 @@ export const metadata: Metadata = { title: "Admin · edge-guard" };
 export default async function AdminPage() {
   const user = await requireUser({ redirectTo: "/admin" });
   if (user.role !== "admin") {
-    return <h1>Forbidden</h1>;
+    return (
+      <>
+        <h1>Forbidden</h1>
+        <p>
+          This page needs the admin role. <a href="/dashboard">Back to your dashboard</a>
+        </p>
+      </>
+    );
   }
   return (
     <>
       <h1>Admin</h1>
-      <p>
-        Signed in as <strong>{user.email}</strong> with role <code>{user.role}</code>.
-      </p>
+      <section className="card">
+        <p>
+          Signed in as <strong>{user.email}</strong> with role <code>{user.role}</code>.
+        </p>
+      </section>
     </>
   );
 }
