@@ -23,6 +23,8 @@ import { ROOT, startNext } from "../helpers/next-server";
 import { freePort } from "../helpers/ports";
 import type { PostgresServer } from "../helpers/postgres";
 import { skipWithoutPostgres, startPostgres } from "../helpers/postgres";
+import type { SmtpServer } from "../helpers/smtp";
+import { onlyLink, startSmtp } from "../helpers/smtp";
 
 const run = promisify(execFile);
 const skip = skipWithoutPostgres("revocation across two instances", { needsControl: true });
@@ -57,6 +59,7 @@ describe.skipIf(skip)("revocation over HTTP (two next start on one PostgreSQL 15
   let origin: FeedServer;
   let a: NextServer;
   let b: NextServer;
+  let smtp: SmtpServer;
   const adminEmail = uniqueEmail("rev-admin");
   const servers = () => [a, b] as const;
 
@@ -130,7 +133,13 @@ describe.skipIf(skip)("revocation over HTTP (two next start on one PostgreSQL 15
     });
     const [portA, portB] = [await freePort(), await freePort()];
     origin = await startFeedServer({ target: `http://127.0.0.1:${portB}` });
-    const env = { DATABASE_URL: pg.url, BETTER_AUTH_URL: origin.url, AUTH_ADMIN_EMAILS: adminEmail };
+    smtp = await startSmtp(); // the reset mail
+    const env = {
+      DATABASE_URL: pg.url,
+      BETTER_AUTH_URL: origin.url,
+      AUTH_ADMIN_EMAILS: adminEmail,
+      SMTP_URL: smtp.url,
+    };
     a = await startNext({ port: portA, env });
     b = await startNext({ port: portB, env });
   });
@@ -138,6 +147,7 @@ describe.skipIf(skip)("revocation over HTTP (two next start on one PostgreSQL 15
     await a?.stop();
     await b?.stop();
     await origin?.close();
+    await smtp?.stop();
     await pg?.remove();
   });
 
@@ -191,9 +201,22 @@ describe.skipIf(skip)("revocation over HTTP (two next start on one PostgreSQL 15
         post(
           a,
           "/change-password",
-          { currentPassword: PASSWORD, newPassword: "new-horse-22", revokeOtherSessions: true },
+          { currentPassword: PASSWORD, newPassword: "Quartz-lantern-fjord-81", revokeOtherSessions: true },
           p.here.jar,
         ),
+      revokes: ["here", "there"],
+      keeps: [],
+    },
+    {
+      name: "reset-password",
+      act: async (p) => {
+        const asked = await post(a, "/request-password-reset", { email: p.email, redirectTo: "/reset-password" });
+        expect(asked.status).toBe(200);
+        const token = new URL(onlyLink(await smtp.waitForMail(p.email, { timeoutMs: 60_000 }))).searchParams.get(
+          "token",
+        );
+        return post(a, "/reset-password", { token, newPassword: "Velvet-cobalt-harbor-72" });
+      },
       revokes: ["here", "there"],
       keeps: [],
     },

@@ -153,7 +153,7 @@ export function describeRevocationActions(title: string): void {
         name: "change-password with revokeOtherSessions",
         act: (s) =>
           s.here.caller.call("/change-password", {
-            body: { currentPassword: PASSWORD, newPassword: "another-horse-2", revokeOtherSessions: true },
+            body: { currentPassword: PASSWORD, newPassword: "Quartz-lantern-fjord-81", revokeOtherSessions: true },
           }),
         revokes: { here: true, there: true },
       },
@@ -162,7 +162,9 @@ export function describeRevocationActions(title: string): void {
         act: async (s) => {
           await authCaller(handler).call("/request-password-reset", { body: { email: s.email, redirectTo: "/" } });
           const token = resetTokens.get(s.email) as string;
-          return authCaller(handler).call("/reset-password", { body: { token, newPassword: "reset-horse-3" } });
+          return authCaller(handler).call("/reset-password", {
+            body: { token, newPassword: "Velvet-cobalt-harbor-72" },
+          });
         },
         revokes: { here: true, there: true },
       },
@@ -199,7 +201,7 @@ export function describeRevocationActions(title: string): void {
         name: "admin set-user-password",
         act: async (s) =>
           (await adminDevice()).caller.call("/admin/set-user-password", {
-            body: { userId: s.userId, newPassword: "admin-set-horse-4" },
+            body: { userId: s.userId, newPassword: "Amber-tundra-violin-63" },
           }),
         revokes: { here: true, there: true },
       },
@@ -221,7 +223,7 @@ export function describeRevocationActions(title: string): void {
     it("gives the device that changed its password a fresh JWT for its new session, which is not revoked", async () => {
       const s = await scene("change-fresh");
       const response = await s.here.caller.call("/change-password", {
-        body: { currentPassword: PASSWORD, newPassword: "another-horse-2", revokeOtherSessions: true },
+        body: { currentPassword: PASSWORD, newPassword: "Quartz-lantern-fjord-81", revokeOtherSessions: true },
       });
       expect(response.status).toBe(200);
       const fresh = s.here.caller.jar.get(ACCESS_COOKIE) as string;
