@@ -9,6 +9,7 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
+import { adminPlugin } from "./admin/plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
@@ -36,12 +37,6 @@ export const authOptions = {
   // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
   database: { db: getDb().db, type: "postgres", transaction: true },
   emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
-  user: {
-    additionalFields: {
-      // Carried in the JWT; never settable by the user at sign-up.
-      role: { type: "string", required: false, defaultValue: "user", input: false },
-    },
-  },
   databaseHooks: {
     user: {
       create: {
@@ -55,7 +50,8 @@ export const authOptions = {
   advanced: { useSecureCookies: config.secureCookies },
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions })],
+  // `adminPlugin()` owns the `role` column (never settable by the user), carried in the JWT above.
+  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), adminPlugin()],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);
