@@ -4,6 +4,24 @@
  */
 import { CookieJar } from "./http";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends a request again after a `429` (Better Auth's sign-in/sign-up limit,
+ * 3 per 10 s per client in production): these tests are about admin
+ * decisions, not the limiter, and must not depend on its numbers.
+ */
+export async function retryOn429(send: () => Promise<Response>, deadlineMs = 90_000): Promise<Response> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const response = await send();
+    if (response.status !== 429 || Date.now() > deadline) return response;
+    const wait = Number(response.headers.get("retry-after") ?? response.headers.get("x-retry-after")) || 2;
+    await response.body?.cancel();
+    await sleep(Math.min(wait, 15) * 1000 + 100);
+  }
+}
+
 /** A JSON call to `/api/auth/<path>` as the jar's holder (or anonymously); stores cookies it gets. */
 export async function authCall(
   base: string,
@@ -11,16 +29,18 @@ export async function authCall(
   options: { jar?: CookieJar; body?: unknown; method?: "GET" | "POST"; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; json: Record<string, unknown> | null }> {
   const method = options.method ?? (options.body === undefined ? "GET" : "POST");
-  const response = await fetch(`${base}/api/auth/${path}`, {
-    method,
-    headers: {
-      origin: base,
-      ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(options.jar ? { cookie: options.jar.header() } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
+  const response = await retryOn429(() =>
+    fetch(`${base}/api/auth/${path}`, {
+      method,
+      headers: {
+        origin: base,
+        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(options.jar ? { cookie: options.jar.header() } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    }),
+  );
   options.jar?.store(response);
   const text = await response.text();
   let json: Record<string, unknown> | null = null;
@@ -39,6 +59,16 @@ export async function signIn(
   const jar = new CookieJar();
   const { status, json } = await authCall(base, "sign-in/email", { jar, body: { email, password } });
   return { status, jar, code: json?.code };
+}
+
+/** Signs up through Better Auth; returns the new user's id and a jar with its cookies. */
+export async function signUpUser(
+  base: string,
+  user: { email: string; password: string; name: string },
+): Promise<{ status: number; id: string; jar: CookieJar }> {
+  const jar = new CookieJar();
+  const { status, json } = await authCall(base, "sign-up/email", { jar, body: user });
+  return { status, id: String((json?.user as { id?: string } | undefined)?.id ?? ""), jar };
 }
 
 /** `/api/me` with the jar's cookies: the status and, if 200, the role. */
