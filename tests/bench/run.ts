@@ -8,6 +8,9 @@
  * first to measure changes); the verify part imports `lib/edge` as it is.
  * `--proxy` adds a fourth build, the guard as `proxy.ts` on Node.
  * `--quick` runs a short smoke version and writes nothing.
+ * `--peers` instead compares the guard with Better Auth's own Next 16
+ * patterns on PostgreSQL 15 (`peers.ts`); `--load` runs the 60 s mixed load
+ * test on PostgreSQL 15 (`load.ts`).
  */
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -65,8 +68,26 @@ function target(variant: RunningVariant, withCookie: boolean): LoadTarget {
   };
 }
 
+/** `--peers` and `--load`: their own builds and database, their own report file. */
+async function otherModes(): Promise<boolean> {
+  const command = ["npm run bench --", ...process.argv.slice(2)].join(" ");
+  const common = { revision, context: context(), command, quick, log };
+  if (process.argv.includes("--peers")) {
+    const { runPeers } = await import("./peers");
+    process.stdout.write(`${await runPeers({ ...common, ...settings, warmupSec: quick ? 1 : 10 })}\n`);
+    return true;
+  }
+  if (process.argv.includes("--load")) {
+    const { runLoad } = await import("./load");
+    process.stdout.write(`${await runLoad(common)}\n`);
+    return true;
+  }
+  return false;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  if (await otherModes()) return;
   const ctx = context();
   log("[bench] verify cost…");
   const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });
