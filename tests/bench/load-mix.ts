@@ -16,7 +16,7 @@ export const MIX = { page: 45, api: 20, refresh: 8, signIn: 4, signOut: 3, forge
 export type Op = keyof typeof MIX;
 
 /** How an answer was judged. */
-export type Verdict = "ok" | "expected-429" | "wrong" | "5xx" | "error";
+export type Verdict = "ok" | "expected-429" | "wrong" | "5xx" | "error" | "skipped";
 
 export interface MixResult {
   /** `op status detail` → count. */
@@ -41,7 +41,11 @@ const OPS = Object.entries(MIX).flatMap(([op, weight]) => Array<Op>(weight).fill
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
 const now = () => Date.now() / 1000;
 const post = (base: string, path: string, jar: CookieJar) =>
-  fetch(`${base}${path}`, { method: "POST", headers: { cookie: jar.header(), origin: base } });
+  fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { cookie: jar.header(), origin: base, "content-type": "application/json" },
+    body: "{}",
+  });
 
 /** Runs one operation; returns its answer's label and verdict. */
 async function operate(op: Op, o: MixOptions): Promise<[string, Verdict]> {
@@ -58,7 +62,7 @@ async function operate(op: Op, o: MixOptions): Promise<[string, Verdict]> {
     o.pool.release(sample);
     const kind = op === "forged" ? pick(FORGERIES) : "expired";
     const token = kind === "expired" ? o.pool.takeExpired() : await forge(kind, real, o.base);
-    if (!token) return ["none expired yet", "ok"];
+    if (!token) return ["none expired yet (nothing sent)", "skipped"];
     const asPage = Math.random() < 0.5;
     const response = asPage
       ? await fetch(`${o.base}/dashboard`, pageRequest(`${ACCESS_COOKIE}=${token}`))
@@ -133,6 +137,7 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
       const entry = answers.get(key) ?? { count: 0, verdict };
       entry.count++;
       answers.set(key, entry);
+      if (verdict === "skipped") continue;
       if (!latencies.has(op)) latencies.set(op, []);
       latencies.get(op)?.push(performance.now() - t0);
     }

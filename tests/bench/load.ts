@@ -14,19 +14,22 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { signUpUser } from "../helpers/admin-http";
+import type { AppCopy } from "../helpers/app-copy";
 import { buildAppCopy } from "../helpers/app-copy";
 import { pageRequest, uniqueEmail } from "../helpers/http";
 import { startNext } from "../helpers/next-server";
+import type { BenchDb } from "./bench-db";
 import { startBenchDb } from "./bench-db";
 import { serverCpuSeconds } from "./cpu-meter";
-import { DevicePool, signInDevice, tokenOf } from "./load-devices";
+import type { Device } from "./load-devices";
+import { DevicePool, signInDevice } from "./load-devices";
 import type { MixResult } from "./load-mix";
 import { MIX, runMix } from "./load-mix";
 import { fmt } from "./stats";
 
 const PASSWORD = "correct-horse-1";
 /** Sign-in/sign-up limits raised for a single-address load generator; the rest of the limiter as configured. */
-const LIMITS = `{ rateLimit: { ...(authOptions as { rateLimit?: object }).rateLimit, max: 1_000_000, customRules: { ...(authOptions as { rateLimit?: { customRules?: object } }).rateLimit?.customRules, "/sign-in/*": { window: 10, max: 1_000_000 }, "/sign-up/*": { window: 10, max: 1_000_000 } } } }`;
+export const LOAD_AUTH_OVERRIDES = `{ rateLimit: { ...(authOptions as { rateLimit?: object }).rateLimit, max: 1_000_000, customRules: { ...(authOptions as { rateLimit?: { customRules?: object } }).rateLimit?.customRules, "/sign-in/*": { window: 10, max: 1_000_000 }, "/sign-up/*": { window: 10, max: 1_000_000 } } } }`;
 /** Access-JWT lifetime during the run: short, so refreshes and expired tokens happen within 60 s. */
 const TTL_SECONDS = 30;
 
@@ -36,6 +39,8 @@ export interface LoadRunOptions {
   readonly command: string;
   readonly quick: boolean;
   readonly log: (line: string) => void;
+  /** A build made with `LOAD_AUTH_OVERRIDES` and its migrated database (`--peers --load`). Default: its own. */
+  readonly reuse?: { readonly copy: AppCopy; readonly db: BenchDb };
 }
 
 /** What one kind of request costs. */
@@ -69,18 +74,18 @@ async function inParallel(n: number, concurrency: number, one: (i: number) => Pr
 
 /** Builds, measures, reports; returns the markdown. */
 export async function runLoad(options: LoadRunOptions): Promise<string> {
-  const db = await startBenchDb();
-  options.log("[bench] next build (load: middleware as is, sign-in limits raised)…");
-  const copy = await buildAppCopy({ revision: options.revision, authOverrides: LIMITS });
+  const db = options.reuse?.db ?? (await startBenchDb());
+  if (!options.reuse) options.log("[bench] next build (load: middleware as is, sign-in limits raised)…");
+  const copy =
+    options.reuse?.copy ?? (await buildAppCopy({ revision: options.revision, authOverrides: LOAD_AUTH_OVERRIDES }));
   const cpu = () => serverCpuSeconds(copy.dir) + serverCpuSeconds(db.dataDir);
   let server: Awaited<ReturnType<typeof startNext>> | undefined;
   try {
-    await db.migrate(copy.dir);
-    server = await startNext({
-      cwd: copy.dir,
-      env: { DATABASE_URL: db.url, BETTER_AUTH_SECRET: db.secret, AUTH_JWT_TTL: String(TTL_SECONDS) },
-    });
-    const base = server.url;
+    if (!options.reuse) await db.migrate(copy.dir);
+    // Costs first, with tokens that outlive the counting's pauses; then the mix with short-lived ones.
+    const env = { DATABASE_URL: db.url, BETTER_AUTH_SECRET: db.secret };
+    server = await startNext({ cwd: copy.dir, env: { ...env, AUTH_JWT_TTL: "3600" } });
+    let base = server.url;
     const pool = new DevicePool();
     const users = Array.from({ length: options.quick ? 10 : 40 }, () => ({ email: uniqueEmail("load") }));
     options.log(`[bench] signing up ${users.length} users…`);
@@ -101,6 +106,10 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
       options.log(`[bench] cost of ${name}: ${fmt((cpuSeconds * 1000) / n)} CPU-ms, ${fmt(queries / n)} queries`);
       return { name, n, cpuMs: (cpuSeconds * 1000) / n, queries: queries / n, p50: percentile(latencies, 50) };
     };
+    const first = pool.borrow();
+    const warm = await fetch(`${base}/dashboard`, pageRequest(first?.jar.header())); // the edge's JWKS fetch
+    await warm.body?.cancel();
+    if (first) pool.release(first);
     options.log("[bench] costs of one page view, refresh, sign-in…");
     const costs: Cost[] = [];
     const borrowed = () => {
@@ -121,7 +130,6 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
     costs.push(
       await measure("refresh (`POST /api/auth/refresh`)", 120 * scale, 4, async () => {
         const device = borrowed();
-        pool.retire(tokenOf(device).token); // sent later as an expired token
         const r = await fetch(`${base}/api/auth/refresh`, {
           method: "POST",
           headers: { cookie: device.jar.header(), origin: base },
@@ -140,6 +148,22 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
         extra.add(device);
       }),
     );
+    await server.stop();
+    server = await startNext({ cwd: copy.dir, env: { ...env, AUTH_JWT_TTL: String(TTL_SECONDS) } });
+    base = server.url;
+    const devices: Device[] = [];
+    for (const from of [pool, extra]) for (let d = from.borrow(); d; d = from.borrow()) devices.push(d);
+    for (const device of devices) {
+      // Re-issue every token under the short lifetime (the verifier now refuses tokens older than it).
+      const r = await fetch(`${base}/api/auth/refresh`, {
+        method: "POST",
+        headers: { cookie: device.jar.header(), origin: base },
+      });
+      device.jar.store(r);
+      await r.body?.cancel();
+      if (r.status !== 200) throw new Error(`bench: refresh after restart answered ${r.status}`);
+      pool.add(device);
+    }
     const seconds = options.quick ? 10 : 60;
     options.log(`[bench] mixed load for ${seconds} s…`);
     const before = cpu();
@@ -150,8 +174,10 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
     return report;
   } finally {
     await server?.stop();
-    await copy.remove();
-    await db.remove();
+    if (!options.reuse) {
+      await copy.remove();
+      await db.remove();
+    }
   }
 }
 

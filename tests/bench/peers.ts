@@ -5,7 +5,8 @@
  * and the same with `session.cookieCache`. Throughput of a guarded page
  * under load (requests per CPU-second of the server and the database
  * together), database queries per request, and what each answers while the
- * database is stopped. Writes `tests/bench/results-peers.md`.
+ * database is stopped. Writes `tests/bench/results-peers.md`. (The guard
+ * against an empty middleware is the main `npm run bench`.)
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -32,7 +33,6 @@ interface Peer {
 
 const PEERS: readonly Omit<Peer, "copy" | "server" | "cookie">[] = [
   { name: "kit", label: "(A) the kit's guard (`middleware.ts`, Edge, JWT)", middleware: "as-is" },
-  { name: "empty", label: "(C) empty pass-through middleware", middleware: "empty" },
   { name: "ba", label: "(G) Better Auth `proxy.ts`: `getSession` per request", middleware: "ba-session" },
   {
     name: "ba-cache",
@@ -105,6 +105,10 @@ export interface PeersOptions extends LoadOptions {
   readonly command: string;
   readonly quick: boolean;
   readonly log: (line: string) => void;
+  /** Extra options for the kit's build (`--load` reuses it: one build fewer). */
+  readonly kitAuthOverrides?: string;
+  /** Runs with the kit's build and the database before they are removed (`--peers --load`). */
+  readonly then?: (kit: AppCopy, db: BenchDb) => Promise<string>;
 }
 
 /** Builds, measures, reports; returns the markdown. */
@@ -114,7 +118,8 @@ export async function runPeers(options: PeersOptions): Promise<string> {
   try {
     for (const peer of peers) {
       options.log(`[bench] next build (${peer.name}: ${peer.middleware})…`);
-      peer.copy = await buildAppCopy({ middleware: peer.middleware, revision: options.revision });
+      const authOverrides = peer.name === "kit" ? options.kitAuthOverrides : undefined;
+      peer.copy = await buildAppCopy({ middleware: peer.middleware, revision: options.revision, authOverrides });
     }
     await db.migrate(peers[0]?.copy?.dir as string);
     for (const peer of peers) await start(peer, db);
@@ -139,7 +144,9 @@ export async function runPeers(options: PeersOptions): Promise<string> {
     await db.server.start();
     const report = render({ peers, load, perPage, outages, options });
     if (!options.quick) await writeFile(path.join(import.meta.dirname, "results-peers.md"), report);
-    return report;
+    for (const peer of peers) await peer.server?.stop();
+    const after = options.then ? await options.then(peers[0]?.copy as AppCopy, db) : "";
+    return `${report}\n${after}`;
   } finally {
     for (const peer of peers) await peer.server?.stop();
     for (const peer of peers) await peer.copy?.remove();
