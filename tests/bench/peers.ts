@@ -108,7 +108,7 @@ export interface PeersOptions extends LoadOptions {
   /** Extra options for the kit's build (`--load` reuses it: one build fewer). */
   readonly kitAuthOverrides?: string;
   /** Runs with the kit's build and the database before they are removed (`--peers --load`). */
-  readonly then?: (kit: AppCopy, db: BenchDb) => Promise<string>;
+  readonly afterPeers?: (kit: AppCopy, db: BenchDb) => Promise<string>;
 }
 
 /** Builds, measures, reports; returns the markdown. */
@@ -145,7 +145,7 @@ export async function runPeers(options: PeersOptions): Promise<string> {
     const report = render({ peers, load, perPage, outages, options });
     if (!options.quick) await writeFile(path.join(import.meta.dirname, "results-peers.md"), report);
     for (const peer of peers) await peer.server?.stop();
-    const after = options.then ? await options.then(peers[0]?.copy as AppCopy, db) : "";
+    const after = options.afterPeers ? await options.afterPeers(peers[0]?.copy as AppCopy, db) : "";
     return `${report}\n${after}`;
   } finally {
     for (const peer of peers) await peer.server?.stop();

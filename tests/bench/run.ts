@@ -82,7 +82,10 @@ async function otherModes(): Promise<boolean> {
       warmupSec: quick ? 1 : 10,
       // With --load too, the load run reuses the kit's build (its raised sign-in limits never touch a page view).
       ...(load
-        ? { kitAuthOverrides: LOAD_AUTH_OVERRIDES, then: (copy, db) => runLoad({ ...common, reuse: { copy, db } }) }
+        ? {
+            kitAuthOverrides: LOAD_AUTH_OVERRIDES,
+            afterPeers: (copy, db) => runLoad({ ...common, reuse: { copy, db } }),
+          }
         : {}),
     });
     process.stdout.write(`${report}\n`);
