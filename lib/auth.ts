@@ -9,12 +9,15 @@ import { betterAuth } from "better-auth";
 import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
+import { accountOptions } from "./accounts/options";
 import { adminPlugin } from "./admin/plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { postureOptions } from "./rate-limit";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
+const accounts = accountOptions(config);
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
@@ -36,7 +39,11 @@ export const authOptions = {
   trustedOrigins: [...config.trustedOrigins],
   // One transaction per sign-up (user, account, session): a failure half-way leaves nothing behind.
   database: { db: getDb().db, type: "postgres", transaction: true },
-  emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
+  // Reset, verification, email change and the password rule: lib/accounts/options.ts.
+  emailAndPassword: { enabled: true, ...accounts.emailAndPassword },
+  emailVerification: accounts.emailVerification,
+  // `role` (and the ban fields) come from `adminPlugin()`, never settable by the user.
+  user: accounts.user,
   databaseHooks: {
     user: {
       create: {
@@ -47,11 +54,18 @@ export const authOptions = {
       },
     },
   },
-  advanced: { useSecureCookies: config.secureCookies },
+  advanced: { useSecureCookies: config.secureCookies, ipAddress: postureOptions.ipAddress },
+  rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
   // `adminPlugin()` owns the `role` column (never settable by the user), carried in the JWT above.
-  plugins: [jwt(jwtOptions), accessCookiePlugin({ jwt: jwtOptions }), adminPlugin()],
+  plugins: [
+    jwt(jwtOptions),
+    accessCookiePlugin({ jwt: jwtOptions }),
+    postureOptions.accountLimit,
+    ...accounts.plugins,
+    adminPlugin(),
+  ],
 } satisfies BetterAuthOptions;
 
 export const auth = betterAuth(authOptions);

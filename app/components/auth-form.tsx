@@ -3,39 +3,35 @@
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
+import { describeAuthError } from "./auth-errors";
+import { ResendVerification } from "./resend-verification";
 
-/** Turns Better Auth's error codes into sentences a person can act on. */
-function describe(error: { code?: string | undefined; message?: string | undefined; status: number }): string {
-  switch (error.code) {
-    case "INVALID_EMAIL_OR_PASSWORD":
-      return "Wrong email or password.";
-    case "USER_ALREADY_EXISTS":
-    case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
-      return "An account with this email already exists. Sign in instead.";
-    case "PASSWORD_TOO_SHORT":
-      return "Password is too weak: use at least 8 characters.";
-    case "PASSWORD_TOO_LONG":
-      return "Password is too long: use at most 128 characters.";
-    case "INVALID_EMAIL":
-      return "Enter a valid email address.";
-    default:
-      if (error.status === 429) return "Too many attempts. Wait a minute and try again.";
-      if (error.status >= 500) return "The service is temporarily unavailable. Try again shortly.";
-      return error.message || "Something went wrong. Try again.";
-  }
+export interface AuthFormProps {
+  mode: "sign-in" | "sign-up";
+  /** Where to go on success (already checked to be same-origin). */
+  next: string;
+  /** `AUTH_PASSWORD_MIN_LENGTH`, for the hint and the field's `minLength`. Default 8. */
+  minPasswordLength?: number;
 }
 
-/** Sign-in or sign-up form; on success goes to `next` (already checked to be same-origin). */
-export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: string }) {
+/**
+ * Sign-in or sign-up form. On success goes to `next`. With email verification
+ * required, sign-up ends on "check your inbox" and a refused sign-in
+ * (`EMAIL_NOT_VERIFIED`) offers to send the link again.
+ */
+export function AuthForm({ mode, next, minPasswordLength = 8 }: AuthFormProps) {
   const [error, setError] = useState<string | null>(null);
+  const [unverified, setUnverified] = useState<string | null>(null);
+  const [mailedTo, setMailedTo] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    setUnverified(null);
     setPending(true);
     const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "");
+    const email = String(form.get("email") ?? "").trim();
     const password = String(form.get("password") ?? "");
     const result =
       mode === "sign-up"
@@ -43,10 +39,19 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
             email,
             password,
             name: String(form.get("name") ?? "") || (email.split("@")[0] ?? email),
+            // Where the verification link lands (when verification is on).
+            callbackURL: next,
           })
         : await authClient.signIn.email({ email, password });
     if (result.error) {
-      setError(describe(result.error));
+      setError(describeAuthError(result.error));
+      if (result.error.code === "EMAIL_NOT_VERIFIED") setUnverified(email);
+      setPending(false);
+      return;
+    }
+    // No session token: the account waits for its email to be confirmed.
+    if (mode === "sign-up" && !result.data?.token) {
+      setMailedTo(email);
       setPending(false);
       return;
     }
@@ -54,36 +59,69 @@ export function AuthForm({ mode, next }: { mode: "sign-in" | "sign-up"; next: st
     window.location.assign(next);
   }
 
-  return (
-    <form onSubmit={onSubmit} noValidate>
-      {mode === "sign-up" && (
-        <label>
-          Name
-          <input name="name" autoComplete="name" />
-        </label>
-      )}
-      <label>
-        Email
-        <input name="email" type="email" autoComplete="email" required />
-      </label>
-      <label>
-        Password
-        <input
-          name="password"
-          type="password"
-          autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-          required
-          minLength={8}
-        />
-      </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
+  if (mailedTo) {
+    return (
+      <section aria-labelledby="check-inbox">
+        <h2 id="check-inbox">Check your inbox</h2>
+        <p role="status">
+          We sent a link to <strong>{mailedTo}</strong>. Follow it to confirm your address and sign in.
         </p>
-      )}
-      <button type="submit" disabled={pending}>
-        {mode === "sign-up" ? "Create account" : "Sign in"}
-      </button>
-    </form>
+        <ResendVerification email={mailedTo} next={next} />
+      </section>
+    );
+  }
+
+  return (
+    <>
+      <form onSubmit={onSubmit} noValidate aria-busy={pending}>
+        {mode === "sign-up" && (
+          <label>
+            Name
+            <input name="name" autoComplete="name" />
+          </label>
+        )}
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+            required
+            minLength={minPasswordLength}
+            maxLength={128}
+            aria-describedby={mode === "sign-up" ? "password-hint" : undefined}
+          />
+        </label>
+        {mode === "sign-up" && (
+          <p id="password-hint" className="hint">
+            At least {minPasswordLength} characters. Common passwords and your email address are refused.
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={pending}>
+          {pending
+            ? mode === "sign-up"
+              ? "Creating account…"
+              : "Signing in…"
+            : mode === "sign-up"
+              ? "Create account"
+              : "Sign in"}
+        </button>
+        {mode === "sign-in" && (
+          <p>
+            <a href="/forgot-password">Forgot password?</a>
+          </p>
+        )}
+      </form>
+      {unverified && <ResendVerification email={unverified} next={next} />}
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AuthForm } from "@/app/components/auth-form";
+import { serverConfig } from "@/lib/config";
 import { safeNextPath } from "@/lib/edge/next-path";
 
 export const metadata: Metadata = { title: "Sign up · edge-guard" };
@@ -10,7 +11,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <h1>Create an account</h1>
-      <AuthForm mode="sign-up" next={target} />
+      <AuthForm mode="sign-up" next={target} minPasswordLength={serverConfig().passwordMinLength} />
       <p>
         Already registered? <a href={`/sign-in?next=${encodeURIComponent(target)}`}>Sign in</a>
       </p>

@@ -1,24 +1,29 @@
 /**
  * The server configuration, read and validated in one place (Node only).
  * Builds on the edge half (`lib/edge/config.ts`) so both runtimes agree on
- * the base URL, issuer, audience and cookie names.
+ * the base URL, issuer, audience and cookie names. Every variable is declared
+ * once, with zod, in `variables.ts` / `account-variables.ts`.
  *
  * Development needs no `.env`: a strong secret is generated once and kept in
  * the git-ignored `.data/` folder. Production refuses to start without one.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { EdgeConfig } from "../edge/config";
-import { ConfigError, edgeConfig } from "../edge/config";
+import { ConfigError, readEdgeConfig } from "../edge/config";
+import { NODE_ENV } from "../edge/config-variables";
+import { readAccountSettings } from "./account-settings";
+import { DATA_DIR, devSecret, secretMessage, secretProblem } from "./secret";
+import {
+  AUTH_ADMIN_EMAILS,
+  BACKEND_URL,
+  BETTER_AUTH_SECRET,
+  BETTER_AUTH_TRUSTED_ORIGINS,
+  DATABASE_URL,
+  PGLITE_DATA_DIR,
+  VERCEL,
+} from "./variables";
 
-export { ConfigError };
-
-/** Where development state lives (git-ignored). */
-export const DATA_DIR = path.join(process.cwd(), ".data");
-const DEV_SECRET_FILE = path.join(DATA_DIR, "dev-secret");
-const MIN_SECRET_LENGTH = 32;
-const PLACEHOLDER_SECRETS = new Set(["change-me", "changeme", "secret", "replace-with-openssl-rand-base64-32"]);
+export { ConfigError, DATA_DIR };
 
 export interface ServerConfig extends EdgeConfig {
   readonly mode: "development" | "production" | "test";
@@ -48,101 +53,49 @@ export interface ServerConfig extends EdgeConfig {
   readonly trustedIpHeader: string | undefined;
 }
 
-function isBuildPhase(): boolean {
-  return process.env.NEXT_PHASE === "phase-production-build";
+/** How a configuration is being read. */
+export interface ReadServerConfigOptions {
+  /**
+   * `build`: for `next build`, which serves nothing. Values that are set are
+   * checked as at start-up; a missing production value (secret, database,
+   * mail) is an error only on Vercel, whose builds see the runtime variables.
+   * Default: `build` when `NEXT_PHASE` says so, else `start`.
+   */
+  readonly phase?: "build" | "start";
 }
 
-function devSecret(): string {
-  if (existsSync(DEV_SECRET_FILE)) return readFileSync(DEV_SECRET_FILE, "utf8").trim();
-  const secret = randomBytes(32).toString("base64url");
-  mkdirSync(DATA_DIR, { recursive: true });
-  writeFileSync(DEV_SECRET_FILE, `${secret}\n`, { mode: 0o600 });
-  console.info("[edge-guard] No BETTER_AUTH_SECRET set: generated a development secret in .data/dev-secret");
-  return secret;
+/** The checks that only production gets, and whether a missing value counts (see `ReadServerConfigOptions`). */
+export interface ProductionRules {
+  readonly production: boolean;
+  readonly requirePresence: boolean;
 }
 
-function readSecret(mode: ServerConfig["mode"]): string {
-  const secret = process.env.BETTER_AUTH_SECRET;
-  const weak = !secret || secret.length < MIN_SECRET_LENGTH || PLACEHOLDER_SECRETS.has(secret.toLowerCase());
-  if (!weak) return secret;
-  // `next build` imports route modules but serves nothing: no secret is needed or generated.
-  if (isBuildPhase()) return "build-phase-placeholder-never-used-to-sign";
-  if (mode === "production") {
-    throw new ConfigError(
-      `BETTER_AUTH_SECRET is ${secret ? "too weak" : "missing"}: set it to at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 32)`,
-    );
+function readSecret(env: Env, mode: ServerConfig["mode"], rules: ProductionRules, building: boolean): string {
+  const secret = BETTER_AUTH_SECRET.parse(env.BETTER_AUTH_SECRET);
+  const problem = secretProblem(secret);
+  if (!problem && secret) return secret;
+  if (rules.production && (problem === "too weak" || rules.requirePresence)) {
+    throw new ConfigError(secretMessage(problem ?? "missing"));
   }
-  if (mode === "test")
-    return secret && secret.length >= MIN_SECRET_LENGTH ? secret : "test-secret-not-for-production-0123456789";
+  // `next build` imports route modules but serves nothing: no secret is needed or generated.
+  if (building) return "build-phase-placeholder-never-used-to-sign";
+  if (mode === "test") return secret && problem !== "missing" ? secret : "test-secret-not-for-production-0123456789";
   return devSecret();
 }
 
-function readDatabaseUrl(mode: ServerConfig["mode"]): string | undefined {
-  const url = process.env.DATABASE_URL;
-  if (!url && mode === "production" && process.env.VERCEL && !isBuildPhase()) {
+/** The values production cannot do without. Checked after every set value, so a malformed one is named first. */
+function requirePresent(env: Env, rules: ProductionRules, config: Omit<ServerConfig, "mode" | "secret">): void {
+  if (!rules.requirePresence) return;
+  if (!config.databaseUrl && VERCEL.parse(env.VERCEL)) {
     throw new ConfigError(
       "DATABASE_URL is missing: serverless hosts have no disk for the embedded database; set it to your Neon URL",
     );
   }
-  if (!url) return undefined;
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new ConfigError("DATABASE_URL must be a postgres:// or postgresql:// URL (or unset for embedded PGlite)");
-  }
-  return url;
-}
-
-function readBackendUrl(): URL | undefined {
-  const raw = process.env.BACKEND_URL;
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError("BACKEND_URL is not a URL: set it to your API's base, e.g. https://api.example.com");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError("BACKEND_URL must start with http:// or https://");
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new ConfigError("BACKEND_URL must be a plain base URL: no query, fragment or credentials");
-  }
-  return url;
-}
-
-function readSmtpUrl(): URL | undefined {
-  const raw = process.env.SMTP_URL;
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
+  if (config.requireEmailVerification && !config.smtpUrl) {
     throw new ConfigError(
-      "SMTP_URL is not a URL: set it like smtp://user:pass@smtp.example.com:587 (or smtps://…:465)",
+      "AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL (smtp://user:pass@host:port) or turn verification off",
     );
   }
-  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
-    throw new ConfigError("SMTP_URL must start with smtp:// or smtps://");
-  }
-  return url;
-}
-
-function readIntegerInRange(
-  name: string,
-  raw: string | undefined,
-  range: { min: number; max: number },
-): number | undefined {
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new ConfigError(`${name} must be a whole number between ${range.min} and ${range.max}`);
-  }
-  return value;
-}
-
-function readFlag(name: string, raw: string | undefined): boolean {
-  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
-  if (raw === "1" || raw === "true") return true;
-  throw new ConfigError(`${name} must be 1 (on) or 0 (off)`);
 }
 
 function loopbackTwins(baseURL: string): string[] {
@@ -152,60 +105,46 @@ function loopbackTwins(baseURL: string): string[] {
   return [`${url.protocol}//localhost${port}`, `${url.protocol}//127.0.0.1${port}`];
 }
 
-function readAccountSettings(mode: ServerConfig["mode"], baseURL: string) {
-  const smtpUrl = readSmtpUrl();
-  const requireEmailVerification = readFlag(
-    "AUTH_REQUIRE_EMAIL_VERIFICATION",
-    process.env.AUTH_REQUIRE_EMAIL_VERIFICATION,
-  );
-  if (requireEmailVerification && !smtpUrl && mode === "production" && !isBuildPhase()) {
-    throw new ConfigError(
-      "AUTH_REQUIRE_EMAIL_VERIFICATION=1 needs mail: set SMTP_URL (smtp://user:pass@host:port) or turn verification off",
-    );
-  }
-  const trusted = process.env.AUTH_TRUSTED_IP_HEADER?.trim().toLowerCase();
-  return {
-    smtpUrl,
-    mailFrom: process.env.MAIL_FROM || `"edge-guard" <no-reply@${new URL(baseURL).hostname}>`,
-    requireEmailVerification,
-    passwordMinLength:
-      readIntegerInRange("AUTH_PASSWORD_MIN_LENGTH", process.env.AUTH_PASSWORD_MIN_LENGTH, { min: 8, max: 128 }) ?? 8,
-    keyRotationDays: readIntegerInRange("AUTH_KEY_ROTATION_DAYS", process.env.AUTH_KEY_ROTATION_DAYS, {
-      min: 1,
-      max: 3650,
-    }),
-    trustedIpHeader: trusted || (process.env.VERCEL ? "x-vercel-forwarded-for" : undefined),
-  };
-}
+/** An environment record (`process.env` or a test's). */
+export type Env = Record<string, string | undefined>;
 
-function readConfig(): ServerConfig {
-  const mode =
-    process.env.NODE_ENV === "production" ? "production" : process.env.NODE_ENV === "test" ? "test" : "development";
-  const edge = edgeConfig();
-  const extraOrigins = (process.env.BETTER_AUTH_TRUSTED_ORIGINS ?? "")
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean);
-  return Object.freeze({
+/**
+ * Reads and validates the whole configuration from `env`. Throws
+ * `ConfigError` with one line naming the variable and the fix.
+ *
+ * @example
+ * readServerConfig({ NODE_ENV: "production", BETTER_AUTH_URL: "http://app.example.com" });
+ * // ConfigError: BETTER_AUTH_URL must be https:// in production …
+ */
+export function readServerConfig(env: Env, options: ReadServerConfigOptions = {}): ServerConfig {
+  const mode = NODE_ENV.parse(env.NODE_ENV);
+  const building = (options.phase ?? (env.NEXT_PHASE === "phase-production-build" ? "build" : "start")) === "build";
+  const rules: ProductionRules = {
+    production: mode === "production",
+    requirePresence: mode === "production" && (!building || VERCEL.parse(env.VERCEL)),
+  };
+  const edge = readEdgeConfig(env);
+  const extraOrigins = BETTER_AUTH_TRUSTED_ORIGINS.parse(env.BETTER_AUTH_TRUSTED_ORIGINS);
+  const values = {
     ...edge,
-    mode,
-    secret: readSecret(mode),
-    databaseUrl: readDatabaseUrl(mode),
-    pgliteDataDir: process.env.PGLITE_DATA_DIR || (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
+    databaseUrl: DATABASE_URL.parse(env.DATABASE_URL),
+    pgliteDataDir:
+      PGLITE_DATA_DIR.parse(env.PGLITE_DATA_DIR) ?? (mode === "test" ? "memory://" : path.join(DATA_DIR, "pglite")),
     trustedOrigins: [...new Set([edge.baseURL, ...loopbackTwins(edge.baseURL), ...extraOrigins])],
-    adminEmails: (process.env.AUTH_ADMIN_EMAILS ?? "")
-      .split(",")
-      .map((e) => e.trim().toLowerCase())
-      .filter(Boolean),
-    backendUrl: readBackendUrl(),
-    ...readAccountSettings(mode, edge.baseURL),
-  });
+    adminEmails: AUTH_ADMIN_EMAILS.parse(env.AUTH_ADMIN_EMAILS),
+    backendUrl: BACKEND_URL.parse(env.BACKEND_URL),
+    ...readAccountSettings(env, edge.baseURL),
+  };
+  // Presence last: a value that is set but malformed is the line a deployer needs first.
+  const secret = readSecret(env, mode, rules, building);
+  requirePresent(env, rules, values);
+  return Object.freeze({ ...values, mode, secret });
 }
 
 let cached: ServerConfig | undefined;
 
 /** The validated server configuration, read on first use. Throws `ConfigError` with a one-line fix. */
 export function serverConfig(): ServerConfig {
-  cached ??= readConfig();
+  cached ??= readServerConfig(process.env);
   return cached;
 }

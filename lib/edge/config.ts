@@ -2,9 +2,14 @@
  * The edge-safe half of the kit's configuration: everything the guard needs to
  * decide on a request (issuer, audience, cookie names, where the keys are).
  * Read once per isolate from `process.env`; the Node half (`lib/config/index.ts`)
- * builds on this so both runtimes agree on one definition.
+ * builds on this so both runtimes agree on one definition. The variables
+ * themselves are declared in `lib/edge/config-variables.ts`.
  */
 import type { JSONWebKeySet } from "jose";
+import { AUTH_JWKS, AUTH_JWT_TTL, AUTH_REVOCATION_INTERVAL, BETTER_AUTH_URL, NODE_ENV, PORT } from "./config-variables";
+import { ConfigError } from "./variable";
+
+export { ConfigError };
 
 /** Name of the access-JWT cookie on plain http (development, loopback tests). */
 export const ACCESS_COOKIE = "eg.access";
@@ -32,59 +37,30 @@ export interface EdgeConfig {
   readonly revocationIntervalSeconds: number;
 }
 
-/** Thrown when an environment variable is present but unusable. */
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
+/** `localhost`, `*.localhost`, 127.0.0.0/8 and `[::1]`: hosts no one else can reach, where plain http is fine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === "localhost" ||
+    hostname.endsWith(".localhost") ||
+    hostname === "[::1]" ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 function readBaseURL(env: Record<string, string | undefined>): string {
-  const raw = env.BETTER_AUTH_URL || `http://localhost:${env.PORT || "3000"}`;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`BETTER_AUTH_URL is not a URL: set it to the app's origin, e.g. https://app.example.com`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError("BETTER_AUTH_URL must start with http:// or https://");
+  const url = BETTER_AUTH_URL.parse(env.BETTER_AUTH_URL) ?? new URL(`http://localhost:${PORT.parse(env.PORT)}`);
+  // Cookies, tokens and redirects would cross the network in clear text.
+  if (NODE_ENV.parse(env.NODE_ENV) === "production" && url.protocol !== "https:" && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError(
+      `BETTER_AUTH_URL must be https:// in production (plain http only on a loopback host): set it to your public origin, e.g. https://${url.host}`,
+    );
   }
   return url.origin;
 }
 
-function readTtl(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return 300;
-  const ttl = Number(raw);
-  if (!Number.isInteger(ttl) || ttl < 10 || ttl > 3600) {
-    throw new ConfigError("AUTH_JWT_TTL must be a whole number of seconds between 10 and 3600");
-  }
-  return ttl;
-}
-
-function readRevocationInterval(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return 10;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 300) {
-    throw new ConfigError("AUTH_REVOCATION_INTERVAL must be a whole number of seconds between 1 and 300");
-  }
-  return seconds;
-}
-
-function readJwks(raw: string | undefined): JSONWebKeySet | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError("AUTH_JWKS is not JSON: paste the body of GET /api/auth/jwks");
-  }
-  if (!parsed || typeof parsed !== "object" || !Array.isArray((parsed as JSONWebKeySet).keys)) {
-    throw new ConfigError('AUTH_JWKS must be a JWK set: {"keys":[...]}');
-  }
-  return parsed as JSONWebKeySet;
-}
-
 /**
  * Reads and validates the edge configuration from an environment record.
+ * With `NODE_ENV=production` a non-loopback `BETTER_AUTH_URL` must be https.
  *
  * @example
  * const config = readEdgeConfig({ BETTER_AUTH_URL: "https://app.example.com" });
@@ -98,11 +74,11 @@ export function readEdgeConfig(env: Record<string, string | undefined>): EdgeCon
     issuer: baseURL,
     audience: baseURL,
     jwksUrl: new URL("/api/auth/jwks", baseURL),
-    jwks: readJwks(env.AUTH_JWKS),
-    jwtTtlSeconds: readTtl(env.AUTH_JWT_TTL),
+    jwks: AUTH_JWKS.parse(env.AUTH_JWKS),
+    jwtTtlSeconds: AUTH_JWT_TTL.parse(env.AUTH_JWT_TTL),
     secureCookies,
     accessCookie: secureCookies ? SECURE_ACCESS_COOKIE : ACCESS_COOKIE,
-    revocationIntervalSeconds: readRevocationInterval(env.AUTH_REVOCATION_INTERVAL),
+    revocationIntervalSeconds: AUTH_REVOCATION_INTERVAL.parse(env.AUTH_REVOCATION_INTERVAL),
   });
 }
 
@@ -110,7 +86,9 @@ let cached: EdgeConfig | undefined;
 
 /** The configuration of this process or isolate, read on first use. */
 export function edgeConfig(): EdgeConfig {
+  // Named one by one: the edge runtime's `process.env` is not a plain object to spread.
   cached ??= readEdgeConfig({
+    NODE_ENV: process.env.NODE_ENV,
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL,
     PORT: process.env.PORT,
     AUTH_JWKS: process.env.AUTH_JWKS,

@@ -6,6 +6,7 @@
 import { NextResponse } from "next/server";
 import { signInPath } from "./next-path";
 import type { RequestKind } from "./request-kind";
+import { withSecurityHeaders } from "./security-headers";
 import type { VerifyFailure } from "./verify";
 
 export const NO_STORE = "private, no-store";
@@ -15,7 +16,7 @@ export const REFRESH_PATH = "/api/auth/refresh";
 
 function noStore<T extends Response>(response: T): T {
   response.headers.set("Cache-Control", NO_STORE);
-  return response;
+  return withSecurityHeaders(response); // Next's config headers never reach the middleware's own answers
 }
 
 /** 307 to `path` on the request's own origin. */

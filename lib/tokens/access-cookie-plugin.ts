@@ -11,7 +11,8 @@ import { signJWT } from "better-auth/plugins/jwt";
 import type { CookieSpec } from "./access-cookie";
 import { accessCookie, clearedAccessCookie } from "./access-cookie";
 
-const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email"]);
+// `/verify-email` signs the user in too (`autoSignInAfterVerification`), and re-issues after an email change.
+const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email", "/verify-email"]);
 const SIGN_OUT_PATHS = new Set(["/sign-out", "/revoke-sessions"]);
 
 export interface AccessCookiePluginOptions {

@@ -17,6 +17,7 @@ import { serverConfig } from "@/lib/config";
 import type { DatabaseWatch } from "@/lib/db/errors";
 import { isDatabaseUnavailable, watchDatabase } from "@/lib/db/errors";
 import { NO_STORE } from "@/lib/edge/responses";
+import { withRateLimitShape } from "@/lib/rate-limit/response";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -96,7 +97,7 @@ async function handle(request: Request): Promise<Response> {
     if (watch.unavailable && response.status >= 400) return unavailable(request, watch.unavailable);
     if (lostSignUpRace(request, response, watch)) return userAlreadyExists();
     if (isJwksRequest(request)) await rememberJwks(response);
-    return response;
+    return withRateLimitShape(response);
   });
 }
 
