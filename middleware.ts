@@ -3,11 +3,12 @@
  * client-sent identity headers everywhere and guards protected routes.
  * All decisions live in `lib/edge/guard.ts` (route policy in `lib/edge/policy.ts`).
  */
-import type { NextRequest } from "next/server";
+import type { NextFetchEvent, NextRequest } from "next/server";
 import { guard } from "./lib/edge/guard";
 
-export function middleware(request: NextRequest) {
-  return guard(request);
+export function middleware(request: NextRequest, event: NextFetchEvent) {
+  // waitUntil: a background refresh of the revocation feed outlives the response.
+  return guard(request, { waitUntil: (promise) => event.waitUntil(promise) });
 }
 
 export const config = {

@@ -13,7 +13,10 @@ import { accountOptions } from "./accounts/options";
 import { adminPlugin } from "./admin/plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
+import { keyLifecycleOptions } from "./keys/lifecycle";
 import { postureOptions } from "./rate-limit";
+import { revocationPlugin } from "./revocation/plugin";
+import { revocationDb } from "./revocation/store";
 import { accessCookiePlugin } from "./tokens/access-cookie-plugin";
 
 const config = serverConfig();
@@ -21,13 +24,19 @@ const accounts = accountOptions(config);
 
 /** The `jwt` plugin's options: the contract between the issuer and every verifier. */
 export const jwtOptions = {
-  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+  // Grace period and optional automatic rotation: see lib/keys/lifecycle.ts.
+  jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, ...keyLifecycleOptions(config) },
   jwt: {
     issuer: config.issuer,
     audience: config.audience,
     expirationTime: `${config.jwtTtlSeconds}s`,
-    // A small payload: never the whole user row.
-    definePayload: ({ user }) => ({ email: user.email, name: user.name, role: user.role ?? "user" }),
+    // A small payload: never the whole user row. `sid` is the session's id (never its token): what revocation lists.
+    definePayload: ({ user, session }) => ({
+      email: user.email,
+      name: user.name,
+      role: user.role ?? "user",
+      sid: session.id,
+    }),
   },
 } satisfies JwtOptions;
 
@@ -65,6 +74,8 @@ export const authOptions = {
     postureOptions.accountLimit,
     ...accounts.plugins,
     adminPlugin(),
+    // Revocations matter for one token lifetime, plus a minute of clock tolerance.
+    revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
   ],
 } satisfies BetterAuthOptions;
 

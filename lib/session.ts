@@ -2,8 +2,9 @@
  * Server helpers for Server Components, route handlers and Server Actions.
  * They verify the access JWT themselves with the same verifier the middleware
  * uses (its token cache makes the second check a map lookup), so a handler
- * stays safe when the middleware is skipped: the `x-auth-*` identity headers
- * are never trusted on their own, only the token is.
+ * stays safe when the middleware is skipped: no header is ever trusted for
+ * identity, only the token is. They apply the revocation feed too (the same
+ * document the edge holds, read from this process's memoised snapshot).
  */
 import "server-only";
 import { cookies, headers } from "next/headers";
@@ -15,6 +16,7 @@ import { safeNextPath, signInPath } from "./edge/next-path";
 import { invalidTokenChallenge, NO_STORE, REFRESH_PATH } from "./edge/responses";
 import { findToken, hasSessionCookie } from "./edge/token";
 import type { AccessClaims, VerifyFailure } from "./edge/verify";
+import { serverRevocations } from "./revocation/server-revocations";
 
 /** The verified user of the current request: `id` (`sub`), `email`, `name`, `role`, `exp`, `iat`. */
 export type SessionUser = AccessClaims;
@@ -45,7 +47,9 @@ export const lookupUser = cache(async (): Promise<UserLookup> => {
   if (lookup.kind === "none") return { user: null, reason: "missing" };
   if (lookup.kind === "ambiguous") return { user: null, reason: "malformed" };
   const result = await defaultVerifier()(lookup.token);
-  return result.ok ? { user: result.claims, token: lookup.token } : { user: null, reason: result.reason };
+  if (!result.ok) return { user: null, reason: result.reason };
+  if (await serverRevocations().isRevoked(result.claims)) return { user: null, reason: "revoked" };
+  return { user: result.claims, token: lookup.token };
 });
 
 /** The verified user, or `null`. */
@@ -97,7 +101,8 @@ export async function requireUser(options: RequireOptions = {}): Promise<Session
   const found = await lookupUser();
   if (found.user) return found.user;
   if (options.redirectTo !== undefined && found.reason !== "jwks_unavailable") {
-    const canRefresh = found.reason === "missing" || found.reason === "expired";
+    // A revoked token's device may hold a newer session (after a password change): the hop tells.
+    const canRefresh = found.reason === "missing" || found.reason === "expired" || found.reason === "revoked";
     if (canRefresh && hasSessionCookie(await headers())) {
       redirect(`${REFRESH_PATH}?next=${encodeURIComponent(safeNextPath(options.redirectTo))}`);
     }

@@ -18,7 +18,7 @@ export function defaultVerifier(): Verifier {
   if (!verifier) {
     const config = edgeConfig();
     verifier = createVerifier({
-      keys: createKeySource({ jwksUrl: config.jwksUrl, jwks: config.jwks }),
+      keys: createKeySource({ jwksUrl: config.jwksUrl, jwks: config.jwks, issuer: config.issuer }),
       issuer: config.issuer,
       audience: config.audience,
       maxTokenAgeSeconds: config.jwtTtlSeconds,

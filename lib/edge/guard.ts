@@ -2,18 +2,24 @@
  * The guard: one decision per request, Web APIs and jose only, so the same
  * function serves `middleware.ts` (Edge) and `proxy.ts` (Node).
  *
- * 1. Strip client-sent identity headers (every request, public or not).
- * 2. Public route: pass. Otherwise find and verify the access JWT.
- * 3. Valid: check the role, forward with verified identity headers.
- *    Invalid: document → refresh hop (session cookie, token missing/expired)
- *    or sign-in; anything else → 401 JSON; no keys → 503.
+ * 1. Strip client-sent identity headers (every request, public or not; only
+ *    when one is present, since overriding request headers makes Next re-send
+ *    every header).
+ * 2. Public route: pass. Otherwise find and verify the access JWT, then apply
+ *    the revocation feed (`lib/edge/revocation.ts`: held per isolate, never
+ *    awaited once warm).
+ * 3. Valid: check the role, pass the request on unchanged: no identity is
+ *    forwarded, handlers re-verify the token (`lib/session.ts`).
+ *    Invalid: document → refresh hop (session cookie, token missing, expired
+ *    or revoked) or sign-in; anything else → 401 JSON; no keys → 503.
  */
 
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { edgeConfig } from "./config";
+import { defaultRevocations } from "./default-revocations";
 import { defaultVerifier } from "./default-verifier";
-import { setIdentityHeaders, stripIdentityHeaders } from "./identity-headers";
+import { stripIdentityHeaders } from "./identity-headers";
 import { safeNextPath } from "./next-path";
 import { accessFor, isSignInPage, isWellFormedPath } from "./policy";
 import { requestKind } from "./request-kind";
@@ -26,24 +32,34 @@ import {
   redirectToSignIn,
   unauthorized,
 } from "./responses";
+import type { RevocationCheckContext, RevocationList } from "./revocation";
 import { findToken, hasSessionCookie } from "./token";
 import type { Verifier, VerifyResult } from "./verify";
 
 export interface GuardOptions {
   /** The verifier; default is the app's own (`defaultVerifier()`). */
   verify?: Verifier;
+  /** The revocation list applied after verification; default the app's feed (`defaultRevocations()`); `null` turns it off. */
+  revocations?: RevocationList | null;
+  /** The runtime's `waitUntil` (middleware: `event.waitUntil`), so a background feed refresh outlives the response. */
+  waitUntil?: RevocationCheckContext["waitUntil"];
 }
 
-async function verifyRequest(
-  request: NextRequest,
-  verify: Verifier,
-  allowBearer: boolean,
-): Promise<VerifyResult & { token?: string }> {
+async function verifyRequest(request: NextRequest, options: GuardOptions, allowBearer: boolean): Promise<VerifyResult> {
   const lookup = findToken(request.headers, { cookieName: edgeConfig().accessCookie, allowBearer });
   if (lookup.kind === "none") return { ok: false, reason: "missing" };
   if (lookup.kind === "ambiguous") return { ok: false, reason: "malformed" };
-  return { ...(await verify(lookup.token)), token: lookup.token };
+  const result = await (options.verify ?? defaultVerifier())(lookup.token);
+  if (!result.ok) return result;
+  const revocations = options.revocations === undefined ? defaultRevocations() : options.revocations;
+  if (revocations && (await revocations.isRevoked(result.claims, { waitUntil: options.waitUntil }))) {
+    return { ok: false, reason: "revoked" };
+  }
+  return result;
 }
+
+/** Failures a live session can repair: a revoked token's device may hold a newer session (after a password change). */
+const REFRESHABLE = new Set<string>(["missing", "expired", "revoked"]);
 
 function withTiming(response: NextResponse, started: number, desc: string): NextResponse {
   const dur = (performance.now() - started).toFixed(3);
@@ -69,7 +85,7 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
   if (access === "public" && !signInPage) return pass();
 
   const kind = requestKind(request, pathname);
-  const result = await verifyRequest(request, options.verify ?? defaultVerifier(), kind === "api");
+  const result = await verifyRequest(request, options, kind === "api");
   const desc = result.ok ? "ok" : result.reason;
 
   if (signInPage) {
@@ -78,21 +94,19 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
     return withTiming(response, started, desc);
   }
 
-  if (result.ok && result.token) {
+  if (result.ok) {
     if (typeof access === "object" && result.claims.role !== access.role) {
       return withTiming(forbidden(kind, access.role), started, "role");
     }
-    const headers = stripped ?? new Headers(request.headers);
-    setIdentityHeaders(headers, result.claims, result.token);
-    return withTiming(NextResponse.next({ request: { headers } }), started, desc);
+    return withTiming(pass(), started, desc);
   }
 
-  const reason = result.ok ? "claims" : result.reason;
+  const reason = result.reason;
   const here = `${pathname}${search}`;
   let response: NextResponse;
   if (reason === "jwks_unavailable") response = keysUnavailable(kind);
   else if (kind === "api") response = unauthorized(reason);
-  else if ((reason === "missing" || reason === "expired") && hasSessionCookie(request.headers)) {
+  else if (REFRESHABLE.has(reason) && hasSessionCookie(request.headers)) {
     response = redirectToRefresh(request, here);
   } else response = redirectToSignIn(request, here);
   return withTiming(response, started, reason);

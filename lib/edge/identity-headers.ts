@@ -1,18 +1,15 @@
 /**
- * The request headers a handler receives from the guard. Every incoming
- * header with the `x-auth-` prefix is deleted first, on every request, so a
- * client can never supply them; then the verified claims are written.
- * Values are percent-encoded (names and emails may hold non-ASCII).
+ * Client-sent identity headers. The guard forwards no identity of its own:
+ * handlers re-verify the token from the cookie or `Authorization: Bearer`
+ * (`lib/session.ts`), which is cheaper than making Next re-send every request
+ * header, and a handler that trusted a header would be one middleware bypass
+ * (CVE-2025-29927) away from trusting a forgery. Any `x-auth-*` header and
+ * Next's `x-middleware-subrequest` a client sends are still deleted on every
+ * request, so no handler, proxy or log ever sees one.
  */
-import type { AccessClaims } from "./verify";
 
+/** Prefix of the identity headers older versions of the kit set; never accepted from a client. */
 export const IDENTITY_HEADER_PREFIX = "x-auth-";
-export const USER_ID_HEADER = "x-auth-user-id";
-export const USER_EMAIL_HEADER = "x-auth-user-email";
-export const USER_NAME_HEADER = "x-auth-user-name";
-export const USER_ROLE_HEADER = "x-auth-user-role";
-/** The verified access JWT itself, for handlers that call other services. */
-export const TOKEN_HEADER = "x-auth-token";
 
 /** Headers a client must never be able to set or that Next reserves for itself. */
 const INTERNAL_HEADERS = ["x-middleware-subrequest"];
@@ -27,18 +24,10 @@ function isReserved(name: string): boolean {
  * Next a copy of every header, so the common case skips it.
  */
 export function stripIdentityHeaders(headers: Headers): Headers | undefined {
-  const reserved = [...headers.keys()].filter(isReserved);
+  const reserved: string[] = [];
+  for (const name of headers.keys()) if (isReserved(name)) reserved.push(name);
   if (reserved.length === 0) return undefined;
   const clean = new Headers(headers);
   for (const name of reserved) clean.delete(name);
   return clean;
-}
-
-/** Writes the verified identity (and the token) onto already-stripped headers. */
-export function setIdentityHeaders(headers: Headers, claims: AccessClaims, token: string): void {
-  headers.set(USER_ID_HEADER, encodeURIComponent(claims.id));
-  headers.set(USER_EMAIL_HEADER, encodeURIComponent(claims.email));
-  headers.set(USER_NAME_HEADER, encodeURIComponent(claims.name));
-  headers.set(USER_ROLE_HEADER, encodeURIComponent(claims.role));
-  headers.set(TOKEN_HEADER, token);
 }

@@ -4,7 +4,8 @@
  * depends on who is asking.
  */
 import { NextResponse } from "next/server";
-import { signInPath } from "./next-path";
+import { edgeConfig } from "./config";
+import { safeNextPath, signInPath } from "./next-path";
 import type { RequestKind } from "./request-kind";
 import { withSecurityHeaders } from "./security-headers";
 import type { VerifyFailure } from "./verify";
@@ -19,9 +20,15 @@ function noStore<T extends Response>(response: T): T {
   return withSecurityHeaders(response); // Next's config headers never reach the middleware's own answers
 }
 
-/** 307 to `path` on the request's own origin. */
-export function redirectTo(request: Request, path: string): NextResponse {
-  return noStore(NextResponse.redirect(new URL(path, request.url), 307));
+/**
+ * 307 to a same-origin `path` on the configured base URL, never on the
+ * request's Host or `request.url` (under `next start` that is
+ * `http://localhost:PORT` whatever the browser used). Next sends it as a
+ * relative `Location` when the base URL is the host it serves on; a relative
+ * `Location` cannot be given here (Next's middleware adapter refuses one).
+ */
+export function redirectTo(_request: Request, path: string): NextResponse {
+  return noStore(NextResponse.redirect(new URL(safeNextPath(path, "/"), edgeConfig().baseURL), 307));
 }
 
 /** 307 to sign-in, remembering where the user was going. */

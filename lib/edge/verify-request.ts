@@ -8,6 +8,9 @@
 import type { JSONWebKeySet } from "jose";
 import { ACCESS_COOKIE } from "./config";
 import { createKeySource } from "./keys";
+import type { RevocationList } from "./revocation";
+import { createRevocationList } from "./revocation";
+import { fetchRevocationFeed } from "./revocation-fetch";
 import { findToken } from "./token";
 import type { AccessClaims, Verifier, VerifyFailure } from "./verify";
 import { createVerifier } from "./verify";
@@ -15,7 +18,7 @@ import { createVerifier } from "./verify";
 export interface VerifyRequestOptions {
   /** The app's JWKS endpoint, e.g. `https://app.example.com/api/auth/jwks`. Needed unless `jwks` is given. */
   jwksUrl?: string | URL;
-  /** A static public key set (the body of `/api/auth/jwks`); when set, no fetch ever happens. */
+  /** A static public key set (the body of `/api/auth/jwks`); with `jwksUrl` too, that is consulted only for an unknown `kid`. */
   jwks?: JSONWebKeySet;
   /** Expected `iss`: the app's origin (`BETTER_AUTH_URL`). */
   issuer: string;
@@ -29,12 +32,19 @@ export interface VerifyRequestOptions {
   clockToleranceSeconds?: number;
   /** How long fetched keys are trusted, in ms. Default 600000 (10 minutes). */
   cacheMaxAgeMs?: number;
-  /** Minimum time between refetches caused by an unknown `kid`, in ms. Default 30000. */
+  /** Minimum gap between JWKS fetches, in ms; a token with an unknown `kid` waits for the next one. Default 2000. */
   cooldownMs?: number;
   /** JWKS fetch timeout in ms. Default 3000. */
   timeoutMs?: number;
   /** Clock, for tests. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Opt in to revocation: the app's feed, e.g. `https://app.example.com/api/auth/revocations`.
+   * Held per process like the keys; a revoked token gets reason `revoked` (401). Unreachable: the last feed is kept.
+   */
+  revocationsUrl?: string | URL;
+  /** The app's `AUTH_REVOCATION_INTERVAL`, in seconds: how fresh the feed is kept. Default 10. */
+  revocationIntervalSeconds?: number;
 }
 
 /** What `verifyRequest` concludes: the verified identity, or why not and what to answer. */
@@ -69,8 +79,31 @@ function clockId(now: (() => Date) | undefined): number {
   return id;
 }
 
+const revocationLists = new Map<string, RevocationList>();
+
+function revocationsFor(url: string | URL, intervalSeconds: number | undefined): RevocationList {
+  const id = `${String(url)} ${intervalSeconds ?? ""}`;
+  let list = revocationLists.get(id);
+  if (!list) {
+    if (revocationLists.size >= MAX_VERIFIERS) revocationLists.delete(revocationLists.keys().next().value ?? "");
+    const feedUrl = new URL(url);
+    list = createRevocationList({ load: () => fetchRevocationFeed(feedUrl), intervalSeconds });
+    revocationLists.set(id, list);
+  }
+  return list;
+}
+
 function verifierFor(options: VerifyRequestOptions): Verifier {
-  const { jwksUrl, jwks, issuer, audience, now, ...rest } = options;
+  const {
+    jwksUrl,
+    jwks,
+    issuer,
+    audience,
+    now,
+    revocationsUrl: _url,
+    revocationIntervalSeconds: _s,
+    ...rest
+  } = options;
   const id = JSON.stringify([jwksUrl ? String(jwksUrl) : null, jwks ?? null, issuer, audience, rest, clockId(now)]);
   let verifier = verifiers.get(id);
   if (!verifier) {
@@ -80,6 +113,7 @@ function verifierFor(options: VerifyRequestOptions): Verifier {
     const keys = createKeySource({
       jwksUrl: jwksUrl ? new URL(jwksUrl) : undefined,
       jwks,
+      issuer,
       cacheMaxAgeMs,
       cooldownMs,
       timeoutMs,
@@ -104,6 +138,7 @@ function toHeaders(headers: RequestLike["headers"]): Headers {
  * Verifies the access JWT a request carries (`Authorization: Bearer`, or the
  * cookie named in `cookieName`): EdDSA only, issuer and audience pinned,
  * `exp`/`iat`/`sub` required. Two different tokens on one request are refused.
+ * With `revocationsUrl`, a token the app's revocation feed lists is refused as `revoked`.
  *
  * @example
  * const auth = await verifyRequest(request, {
@@ -125,7 +160,13 @@ export async function verifyRequest(request: RequestLike, options: VerifyRequest
     return { ok: false, reason: lookup.kind === "none" ? "missing" : "malformed", status: 401 };
   }
   const result = await verifierFor(options)(lookup.token);
-  if (result.ok) return { ok: true, claims: result.claims, token: lookup.token };
+  if (result.ok) {
+    const { revocationsUrl, revocationIntervalSeconds } = options;
+    if (revocationsUrl && (await revocationsFor(revocationsUrl, revocationIntervalSeconds).isRevoked(result.claims))) {
+      return { ok: false, reason: "revoked", status: 401 };
+    }
+    return { ok: true, claims: result.claims, token: lookup.token };
+  }
   return { ok: false, reason: result.reason, status: result.reason === "jwks_unavailable" ? 503 : 401 };
 }
 

@@ -15,6 +15,7 @@ export type VerifyFailure =
   | "bad_signature" // signature does not match the key
   | "unknown_kid" // no key in the set matches the token's `kid`
   | "claims" // wrong `iss`/`aud`, `nbf`/`iat` in the future, missing `sub`/`exp`/`iat`
+  | "revoked" // valid, but its session or user was revoked (the revocation feed lists it)
   | "jwks_unavailable"; // keys could not be fetched: transient, never a sign-out
 
 /** The identity an access JWT carries. */
@@ -28,6 +29,8 @@ export interface AccessClaims {
   readonly exp: number;
   /** Issued at, seconds since the epoch (`iat`). */
   readonly iat: number;
+  /** The session's id (`sid`; never its token), what the revocation feed lists. Absent in older tokens. */
+  readonly sid?: string;
 }
 
 export type VerifyResult =
@@ -84,7 +87,7 @@ export function failureOf(error: unknown): VerifyFailure {
 }
 
 function toClaims(payload: JWTPayload): AccessClaims | null {
-  const { sub, email, name, role, exp, iat } = payload as Record<string, unknown>;
+  const { sub, email, name, role, exp, iat, sid } = payload as Record<string, unknown>;
   if (typeof sub !== "string" || sub === "" || typeof exp !== "number" || typeof iat !== "number") return null;
   return {
     id: sub,
@@ -93,6 +96,7 @@ function toClaims(payload: JWTPayload): AccessClaims | null {
     role: typeof role === "string" && role !== "" ? role : "user",
     exp,
     iat,
+    ...(typeof sid === "string" && sid !== "" ? { sid } : {}),
   };
 }
 

@@ -12,7 +12,9 @@ import type { CookieSpec } from "./access-cookie";
 import { accessCookie, clearedAccessCookie } from "./access-cookie";
 
 // `/verify-email` signs the user in too (`autoSignInAfterVerification`), and re-issues after an email change.
-const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email", "/verify-email"]);
+// change-password with revokeOtherSessions ends this device's session too and starts a new one: its JWT
+// (with the old `sid`) is revoked, so the device gets a fresh one for the new session at once.
+const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-up/email", "/verify-email", "/change-password"]);
 const SIGN_OUT_PATHS = new Set(["/sign-out", "/revoke-sessions"]);
 
 export interface AccessCookiePluginOptions {

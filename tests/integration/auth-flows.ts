@@ -94,6 +94,7 @@ export function describeAuthFlows(title: string, app: () => AuthApp): void {
         "iss",
         "name",
         "role",
+        "sid",
         "sub",
       ]);
       const { exp = 0, iat = 0 } = decodeJwt(token);

@@ -4,9 +4,11 @@
  * jose is faked.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { revocationHandle } from "@/lib/edge/revocation-feed";
 import type { VerifyFailure } from "@/lib/edge/verify";
 import type { VerifyRequestOptions } from "@/lib/edge/verify-request";
 import { bearerChallenge, verifyRequest } from "@/lib/edge/verify-request";
+import { FEED_PATH, startFeedServer } from "../helpers/feed-server";
 import type { JwksServer } from "../helpers/jwks-server";
 import { startJwksServer } from "../helpers/jwks-server";
 import type { TestKey } from "../helpers/tokens";
@@ -147,5 +149,44 @@ describe("verifyRequest", () => {
   it("builds the RFC 6750 challenge for a refusal", () => {
     expect(bearerChallenge("missing")).toBe("Bearer");
     expect(bearerChallenge("expired")).toBe('Bearer error="invalid_token", error_description="expired"');
+  });
+});
+
+describe("verifyRequest with the revocation feed (opt-in)", () => {
+  it("refuses a token the feed lists with 401 revoked, keeps every other, and ignores the feed without revocationsUrl", async () => {
+    const feed = await startFeedServer();
+    try {
+      feed.setFeed({
+        version: 1,
+        generatedAt: now(),
+        sessions: [await revocationHandle("sid", "gone")],
+        users: {},
+      });
+      const revocationsUrl = new URL(FEED_PATH, feed.url);
+      const revoked = await sign(key, { claims: { sid: "gone" } });
+      const live = await sign(key, { claims: { sid: "live" } });
+      expect(await verifyRequest(bearer(revoked), { ...options, revocationsUrl })).toEqual({
+        ok: false,
+        reason: "revoked",
+        status: 401,
+      });
+      expect(await verifyRequest(bearer(live), { ...options, revocationsUrl })).toMatchObject({ ok: true });
+      expect(await verifyRequest(bearer(revoked), options)).toMatchObject({ ok: true });
+      expect(bearerChallenge("revoked")).toBe('Bearer error="invalid_token", error_description="revoked"');
+    } finally {
+      await feed.close();
+    }
+  });
+
+  it("accepts valid tokens when the feed is unreachable (never a 503 or a sign-out for it)", async () => {
+    const feed = await startFeedServer({ mode: "refuse" });
+    try {
+      const token = await sign(key, { claims: { sid: "any" } });
+      const result = await verifyRequest(bearer(token), { ...options, revocationsUrl: new URL(FEED_PATH, feed.url) });
+      expect(result).toMatchObject({ ok: true });
+      expect(feed.hits("refuse")).toBe(1);
+    } finally {
+      await feed.close();
+    }
   });
 });

@@ -44,8 +44,10 @@ export async function GET(request: Request): Promise<Response> {
       outcome,
     );
   }
-  const location = new URL(outcome.kind === "token" ? next : signInPath(next), request.url);
-  return finish(NextResponse.redirect(location, 303), outcome);
+  // A relative Location: the browser stays on the origin it used (and whose cookies it holds), never
+  // `request.url`'s (`http://localhost:PORT` under `next start`) or a Host header's.
+  const location = outcome.kind === "token" ? next : signInPath(next);
+  return finish(new NextResponse(null, { status: 303, headers: { Location: location } }), outcome);
 }
 
 export async function POST(request: Request): Promise<Response> {
