@@ -1,5 +1,6 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { SiteHeader } from "@/app/components/site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,20 +8,13 @@ export const metadata: Metadata = {
   description: "Edge-verified JWT authentication for Next.js",
 };
 
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="top">
-          <a href="/" className="brand">
-            edge-guard
-          </a>
-          <nav>
-            <a href="/dashboard">Dashboard</a>
-            <a href="/sign-in">Sign in</a>
-            <a href="/sign-up">Sign up</a>
-          </nav>
-        </header>
+        <SiteHeader />
         <main>{children}</main>
       </body>
     </html>

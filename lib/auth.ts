@@ -10,6 +10,7 @@ import { getMigrations } from "better-auth/db/migration";
 import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { accountOptions } from "./accounts/options";
+import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./accounts/settings";
 import { adminPlugin } from "./admin/plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
@@ -52,7 +53,9 @@ export const authOptions = {
   emailAndPassword: { enabled: true, ...accounts.emailAndPassword },
   emailVerification: accounts.emailVerification,
   // `role` (and the ban fields) come from `adminPlugin()`, never settable by the user.
-  user: accounts.user,
+  user: { ...accounts.user, deleteUser: deleteUserOptions },
+  // "Last active" on /account: the session row moves at most once per token lifetime, on refresh.
+  session: { updateAge: sessionUpdateAge(config.jwtTtlSeconds) },
   databaseHooks: {
     user: {
       create: {
@@ -73,6 +76,7 @@ export const authOptions = {
     accessCookiePlugin({ jwt: jwtOptions }),
     postureOptions.accountLimit,
     ...accounts.plugins,
+    accountPlugin(),
     adminPlugin(),
     // Revocations matter for one token lifetime, plus a minute of clock tolerance.
     revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),

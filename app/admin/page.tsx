@@ -12,7 +12,14 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 
 function Refused({ reason }: { reason: "forbidden" | "signed_out" | "unavailable" }) {
   if (reason === "unavailable") return <h1>Admin is unavailable right now; try again shortly.</h1>;
-  return <h1>Forbidden</h1>;
+  return (
+    <>
+      <h1>Forbidden</h1>
+      <p>
+        This page needs the admin role. <a href="/dashboard">Back to your dashboard</a>
+      </p>
+    </>
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { FormMessage } from "@/app/components/form-message";
 import type { DisplayNameState } from "@/app/dashboard/actions";
 import { updateDisplayName } from "@/app/dashboard/actions";
 
@@ -31,13 +32,9 @@ export function DisplayNameForm({ name }: { name: string }) {
         Display name
         <input name="name" defaultValue={state.name ?? name} maxLength={80} required autoComplete="name" />
       </label>
-      {state.status !== "idle" && (
-        <p role={state.status === "error" ? "alert" : "status"} className={state.status === "error" ? "error" : "ok"}>
-          {state.message}
-        </p>
-      )}
-      <button type="submit" disabled={pending}>
-        Save name
+      <FormMessage state={state} />
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        {pending ? "Saving…" : "Save name"}
       </button>
     </form>
   );

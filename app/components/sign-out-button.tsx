@@ -4,19 +4,21 @@ import { useState } from "react";
 import { authClient } from "@/lib/auth-client";
 
 /** Revokes the session (Better Auth deletes it and clears every auth cookie), then leaves for sign-in. */
-export function SignOutButton() {
+export function SignOutButton({ className }: { className?: string }) {
   const [pending, setPending] = useState(false);
   return (
     <button
       type="button"
+      className={className}
       disabled={pending}
+      aria-busy={pending}
       onClick={async () => {
         setPending(true);
         await authClient.signOut();
         window.location.assign("/sign-in");
       }}
     >
-      Sign out
+      {pending ? "Signing out…" : "Sign out"}
     </button>
   );
 }

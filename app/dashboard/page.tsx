@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { DisplayNameForm } from "@/app/components/display-name-form";
-import { SignOutButton } from "@/app/components/sign-out-button";
 import { TokenRefresher } from "@/app/components/token-refresher";
 import { serverConfig } from "@/lib/config";
 import { requireUser } from "@/lib/session";
@@ -34,6 +33,16 @@ export default async function DashboardPage() {
           </time>
         </dd>
       </dl>
+      <section className="card" aria-labelledby="account-heading">
+        <h2 id="account-heading">Your account</h2>
+        <p>
+          <a href="/account" data-testid="account-link">
+            Account settings
+          </a>
+          : change your name, email or password, see the devices signed in to your account and sign them out, or delete
+          your account.
+        </p>
+      </section>
       <DisplayNameForm name={user.name} />
       {serverConfig().backendUrl && (
         <section>
@@ -44,7 +53,6 @@ export default async function DashboardPage() {
           <BackendWhoami />
         </section>
       )}
-      <SignOutButton />
       <TokenRefresher expiresAt={user.exp} />
     </>
   );

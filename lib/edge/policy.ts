@@ -20,6 +20,7 @@ export const ROUTES: readonly RouteRule[] = [
   // Better Auth (sign-in, sign-up, JWKS, token, refresh hop) must never be behind the guard.
   { path: "/api/auth/**", access: "public" },
   { path: "/dashboard/**", access: "signed-in" },
+  { path: "/account/**", access: "signed-in" },
   { path: "/admin/**", access: { role: "admin" } },
   { path: "/api/me", access: "signed-in" },
   { path: "/api/backend/**", access: "signed-in" },

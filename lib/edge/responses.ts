@@ -5,6 +5,7 @@
  */
 import { NextResponse } from "next/server";
 import { edgeConfig } from "./config";
+import { htmlPage } from "./html-page";
 import { safeNextPath, signInPath } from "./next-path";
 import type { RequestKind } from "./request-kind";
 import { withSecurityHeaders } from "./security-headers";
@@ -53,10 +54,28 @@ export function unauthorized(reason: VerifyFailure): NextResponse {
   return noStore(response);
 }
 
-/** JSON for scripts, a minimal HTML page for people. */
+/** JSON for scripts, a small HTML page in the app's look for people. */
 function answer(kind: RequestKind, status: number, body: { error: string; message: string } & Record<string, string>) {
   if (kind === "api") return noStore(NextResponse.json(body, { status }));
-  const html = `<!doctype html><title>${body.message}</title><h1>${status === 403 ? "Forbidden" : "Temporarily unavailable"}</h1><p>${body.message}</p>`;
+  const html = htmlPage(
+    status === 403
+      ? {
+          heading: "Forbidden",
+          message: `${body.message} You are signed in, but your account does not have it.`,
+          links: [
+            { href: "/dashboard", label: "Go to your dashboard" },
+            { href: "/", label: "Home" },
+          ],
+        }
+      : {
+          heading: "Temporarily unavailable",
+          message: body.message,
+          links: [
+            { href: "", label: "Try again" }, // an empty href is this same page
+            { href: "/", label: "Home" },
+          ],
+        },
+  );
   return noStore(new NextResponse(html, { status, headers: { "Content-Type": "text/html; charset=utf-8" } }));
 }
 

@@ -11,6 +11,7 @@
  * pinned to the app's own origin; no plugin, no framing, no `<base>`.
  */
 import { edgeConfig } from "./config";
+import { HTML_PAGE_STYLE_HASH } from "./html-page";
 
 /**
  * The `Content-Security-Policy`; `development` adds what `next dev` needs
@@ -21,7 +22,8 @@ export function contentSecurityPolicy({ development = false }: { development?: b
   return [
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self'${development ? " 'unsafe-inline'" : ""}`,
+    // The guard's and the refresh hop's own HTML pages carry one inline style, allowed by its hash.
+    `style-src 'self' ${development ? "'unsafe-inline'" : HTML_PAGE_STYLE_HASH}`,
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self'${development ? " ws:" : ""}`,

@@ -261,8 +261,15 @@ for (const name of NAMES) {
       it(`answers a valid token 503, never 401 (JWKS ${mode === "reset" ? "connection dropped" : "answering 503"})`, async () => {
         relay.setMode(mode);
         const hits = relay.hits();
-        await expectAnswer(await straight(name, bearer(ann.token)), OUTAGE);
-        expect(relay.hits()).toBeGreaterThan(hits); // it really tried
+        // Right after a failed fetch a backend may answer 503 without trying again (its minimum gap): poll
+        // until one answer came after a real attempt in this mode.
+        let answer: Response | undefined;
+        const attempted = async () => {
+          answer = await straight(name, bearer(ann.token));
+          return relay.hits() > hits;
+        };
+        await expect.poll(attempted, { timeout: 30_000 }).toBe(true);
+        await expectAnswer(answer as Response, OUTAGE);
       });
     }
 
@@ -286,20 +293,29 @@ for (const name of NAMES) {
 
 for (const name of NAMES) {
   describe.skipIf(!BACKENDS[name])(`${name} backend, straight`, () => {
-    beforeAll(() => relay.setMode("up"));
+    beforeAll(async () => {
+      relay.setMode("up");
+      // The last fetch failed: the backend may wait out its minimum gap before it fetches again.
+      for (let tries = 0; (await straight(name, bearer(ann.token))).status !== 200; tries++) {
+        if (tries > 100) throw new Error(`the ${name} backend did not verify a valid token after the JWKS came back`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    });
     for (const c of CASES) {
       it(`answers ${c.name}: ${c.status}${c.reason ? ` ${c.reason}` : ""}`, async () => {
         await expectAnswer(await straight(name, await c.authorization(), c.path?.()), c);
       });
     }
 
-    it("refetches its keys at most once for a flood of unknown kids (cooldown)", async () => {
+    it("fetches its keys at most twice for a burst of eight unknown kids (one fetch at a time, a gap between)", async () => {
+      const tokens = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => sign({ ...attacker, kid: `flood-${name}-${i}` }, { claims: claims(bob) })),
+      );
       const hits = relay.hits();
-      for (let i = 0; i < 8; i++) {
-        const token = await sign({ ...attacker, kid: `flood-${name}-${i}` }, { claims: claims(bob) });
-        await expectAnswer(await straight(name, bearer(token)), { status: 401, reason: "unknown_kid" });
-      }
-      expect(relay.hits() - hits).toBeLessThanOrEqual(1);
+      const answers = await Promise.all(tokens.map((token) => straight(name, bearer(token))));
+      for (const answer of answers) await expectAnswer(answer, { status: 401, reason: "unknown_kid" });
+      // The requests that arrived before the first fetch started share it; later ones share the next.
+      expect(relay.hits() - hits).toBeLessThanOrEqual(2);
     });
   });
 }

@@ -2,6 +2,7 @@
  * The Better Auth flows on embedded PGlite (the default with no `DATABASE_URL`).
  */
 import { beforeAll } from "vitest";
+import { describeAccountSettings } from "./account-settings-flows";
 import type { AuthApp } from "./auth-flows";
 import { describeAuthFlows, loadAuthApp } from "./auth-flows";
 
@@ -13,3 +14,4 @@ beforeAll(async () => {
 });
 
 describeAuthFlows("Better Auth on PGlite", () => app);
+describeAccountSettings("Account settings endpoints on PGlite", () => app);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { PostgresServer } from "../helpers/postgres";
 import { skipWithoutPostgres, startPostgres } from "../helpers/postgres";
+import { describeAccountSettings } from "./account-settings-flows";
 import { describeSignUpAtomicity } from "./auth-atomicity";
 import { describeConcurrency } from "./auth-concurrency";
 import type { AuthApp } from "./auth-flows";
@@ -33,6 +34,7 @@ describe.skipIf(skip)("PostgreSQL 15 through the Neon driver", () => {
   });
 
   describeAuthFlows("Better Auth flows", () => app);
+  describeAccountSettings("Account settings endpoints", () => app);
   describeConcurrency(() => app);
   describeSignUpAtomicity(() => app);
   describePool(

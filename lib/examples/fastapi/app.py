@@ -14,6 +14,7 @@ Needs `fastapi`, `uvicorn` and `pyjwt[crypto]` (`cryptography` verifies Ed25519)
 import inspect
 import os
 import re
+import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -39,37 +40,65 @@ class Refused(Exception):
 
 
 class AppKeys:
-    """The app's public keys, fetched and parsed by PyJWT's `PyJWKClient`.
-
-    We keep the set ourselves because PyJWKClient's own cache refetches on every
-    unknown `kid` (a flood of forged kids would become a flood of fetches) and
-    forgets the set when a fetch fails (an outage would then refuse valid tokens).
+    """The app's public keys, fetched and parsed by PyJWT's `PyJWKClient`, kept as the kit's own verifier
+    keeps them (`lib/edge/keys.ts`): fetches one at a time and at least `gap` seconds apart; a set older than
+    `max_age` is refreshed, and kept when that fails; a token of ours with an unknown `kid` waits for the next
+    fetch, so a key rotation costs no rejection. (PyJWKClient's own cache would refetch for every unknown
+    `kid`, a flood of forged kids becoming a flood of fetches, and forget the set when a fetch fails.)
     """
 
-    def __init__(self, url: str, max_age: float = 600, cooldown: float = 30):
+    def __init__(self, url: str, max_age: float = 600, gap: float = 2):
         # `timeout` arrived in PyJWT 2.7; Debian 12's 2.6 waits as long as the socket does.
         timeout = {"timeout": 3} if "timeout" in inspect.signature(jwt.PyJWKClient).parameters else {}
         self.client = jwt.PyJWKClient(url, cache_jwk_set=False, **timeout)
-        self.max_age, self.cooldown = max_age, cooldown
+        self.max_age, self.gap = max_age, gap
         self.keys: dict[str, jwt.PyJWK] = {}
-        self.fetched_at = float("-inf")
+        self.fetched_at = self.started_at = float("-inf")
+        self.last_ok = False
+        self.lock = threading.Lock()
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> bool:
+        self.started_at = time.monotonic()
         try:
             keys = self.client.get_signing_keys()
-        except (jwt.PyJWTError, OSError, ValueError) as error:  # unreachable, non-200, not a key set
-            raise Refused("jwks_unavailable", 503) from error
-        self.keys, self.fetched_at = {key.key_id: key for key in keys}, time.monotonic()
+            self.keys, self.fetched_at, self.last_ok = {key.key_id: key for key in keys}, time.monotonic(), True
+        except (jwt.PyJWTError, OSError, ValueError):  # unreachable, non-200, not a key set
+            self.last_ok = False
+        return self.last_ok
 
-    def key_for(self, kid: str | None) -> jwt.PyJWK:
-        age = time.monotonic() - self.fetched_at
-        if not self.keys or age > self.max_age:
-            self._fetch()
-        elif kid not in self.keys and age > self.cooldown:
-            self._fetch()  # perhaps a key published since: at most once per cooldown
-        if kid not in self.keys:
-            raise Refused("unknown_kid")
-        return self.keys[kid]
+    def key_for(self, kid: str | None, ours: bool) -> jwt.PyJWK:
+        """The key for `kid`. `ours`: the token names our issuer and has not expired; only then may it cause a fetch."""
+        arrived = time.monotonic()
+        if kid in self.keys and arrived - self.fetched_at <= self.max_age:
+            return self.keys[kid]  # the common case: no lock, no network
+        ok = True
+        with self.lock:  # one fetch at a time: whoever needs one waits for it
+            gap_left = self.started_at + self.gap - time.monotonic()
+            if self.started_at >= arrived:
+                ok = self.last_ok  # fetched while we waited: its result is ours
+            elif kid in self.keys:
+                if gap_left <= 0:
+                    self._fetch()  # stale: refresh; on failure the set is kept
+            elif not self.keys:
+                ok = gap_left <= 0 and self._fetch()  # cold; the last fetch just failed: fail fast
+            elif ours:
+                time.sleep(max(0.0, gap_left))  # perhaps a key published since: wait for the next fetch
+                ok = self._fetch()
+        if kid in self.keys:
+            return self.keys[kid]
+        if not self.keys or (ours and not ok):
+            raise Refused("jwks_unavailable", 503)
+        raise Refused("unknown_kid")
+
+
+def _ours(token: str) -> bool:
+    """Whether the (unverified) token names our issuer and has not expired: it decides a fetch, never acceptance."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False
+    exp = claims.get("exp")
+    return claims.get("iss") == ISSUER and (not isinstance(exp, (int, float)) or exp > time.time())
 
 
 keys = AppKeys(JWKS_URL)
@@ -96,7 +125,7 @@ def current_user(request: Request) -> dict:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "EdDSA":  # before any key lookup: junk never causes a fetch
             raise Refused("malformed")
-        key = keys.key_for(header.get("kid"))
+        key = keys.key_for(header.get("kid"), _ours(token))
         claims = jwt.decode(
             token,
             key.key,

@@ -10,6 +10,7 @@
  */
 import { decodeJwt } from "jose";
 import { NextResponse } from "next/server";
+import { htmlPage } from "@/lib/edge/html-page";
 import { safeNextPath, signInPath } from "@/lib/edge/next-path";
 import { NO_STORE } from "@/lib/edge/responses";
 import { accessCookie, clearedAccessCookie } from "@/lib/tokens/access-cookie";
@@ -35,7 +36,14 @@ export async function GET(request: Request): Promise<Response> {
   const next = safeNextPath(new URL(request.url).searchParams.get("next"));
   const outcome = await issueAccessToken(request.headers);
   if (outcome.kind === "unavailable") {
-    const html = `<!doctype html><title>Temporarily unavailable</title><h1>Sign-in is temporarily unavailable</h1><p>We could not check your session. <a href="${next.replace(/"/g, "%22")}">Try again</a> in a moment.</p>`;
+    const html = htmlPage({
+      heading: "Sign-in is temporarily unavailable",
+      message: "We could not check your session. You are still signed in: try again in a moment.",
+      links: [
+        { href: next, label: "Try again" },
+        { href: "/", label: "Home" },
+      ],
+    });
     return finish(
       new NextResponse(html, {
         status: 503,
