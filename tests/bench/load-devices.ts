@@ -57,9 +57,9 @@ export class DevicePool {
     if (this.retired.length < 2000) this.retired.push({ token, exp: tokenExp(token) });
   }
 
-  /** A genuinely signed token whose `exp` passed more than a second ago, if any. */
+  /** A genuinely signed token whose `exp` passed longer ago than the verifier's 5 s clock tolerance, if any. */
   takeExpired(): string | undefined {
-    const index = this.retired.findIndex((t) => t.exp < Date.now() / 1000 - 1);
+    const index = this.retired.findIndex((t) => t.exp < Date.now() / 1000 - 7);
     return index < 0 ? undefined : this.retired.splice(index, 1)[0]?.token;
   }
 }
