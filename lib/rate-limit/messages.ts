@@ -26,14 +26,14 @@ function wait(seconds: number): string {
  * The body of a 429 for `scope`, telling the user how long to wait.
  *
  * @example
- * tooManyRequestsBody("account", 840).message; // "Too many attempts for this email. Try again in 14 minutes."
+ * tooManyRequestsBody("account", 840).message; // "Too many requests for this email. Try again in 14 minutes."
  */
 export function tooManyRequestsBody(scope: LimitScope, retryAfter: number): TooManyRequestsBody {
   const who = scope === "account" ? "for this email" : "from your network";
   return {
     code: "TOO_MANY_REQUESTS",
     scope,
-    message: `Too many attempts ${who}. Try again in ${wait(retryAfter)}.`,
+    message: `Too many requests ${who}. Try again in ${wait(retryAfter)}.`,
     retryAfter,
   };
 }

@@ -27,6 +27,7 @@ const SECRET = randomBytes(32).toString("base64url"); // shared by the instances
 
 let postgres: PostgresServer | undefined;
 const servers: NextServer[] = [];
+const traffics: Traffic[] = [];
 
 async function cli(script: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "lib/cli", `${script}.ts`), ...args], {
@@ -37,7 +38,9 @@ async function cli(script: string, ...args: string[]): Promise<{ stdout: string;
 }
 
 async function start(env: Record<string, string> = {}): Promise<NextServer> {
-  const server = await startNext({ env: { DATABASE_URL: postgres?.url, BETTER_AUTH_SECRET: SECRET, ...env } });
+  const server = await startNext({
+    env: { DATABASE_URL: postgres?.url, BETTER_AUTH_SECRET: SECRET, AUTH_TRUSTED_IP_HEADER: "x-real-ip", ...env },
+  });
   servers.push(server);
   return server;
 }
@@ -51,7 +54,16 @@ function kidPrinted(stdout: string): string {
 /** Waits until each traffic has used a token of `kid` a few times, then checks nothing was rejected. */
 async function settle(traffics: Traffic[], kid: string): Promise<void> {
   for (const traffic of traffics) await traffic.until((c) => (c.byKid.get(kid) ?? 0) >= 15);
-  for (const traffic of traffics) expect(traffic.counts.rejected, JSON.stringify(summary(traffic.counts))).toBe(0);
+  for (const traffic of traffics) {
+    const logs = servers.map((s) =>
+      s
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("[edge-guard]"))
+        .join("\n"),
+    );
+    expect(traffic.counts.rejected, `${JSON.stringify(summary(traffic.counts))}\n${logs.join("\n")}`).toBe(0);
+  }
 }
 
 describe.skipIf(skip)("key rotation under continuous traffic (PostgreSQL 15)", () => {
@@ -60,6 +72,7 @@ describe.skipIf(skip)("key rotation under continuous traffic (PostgreSQL 15)", (
     console.info(`[tests] ${(await cli("migrate")).stdout.trim()}`);
   });
   afterAll(async () => {
+    await Promise.all(traffics.map((t) => t.stop()));
     await Promise.all(servers.map((s) => s.stop()));
     await postgres?.remove();
   });
@@ -68,7 +81,9 @@ describe.skipIf(skip)("key rotation under continuous traffic (PostgreSQL 15)", (
     const warm = await start();
     const cold = await start(); // answered only "/" so far: neither its edge nor its pages hold keys
     const warmTraffic = await createTraffic(warm.url);
+    traffics.push(warmTraffic);
     const coldTraffic = await createTraffic(cold.url);
+    traffics.push(coldTraffic);
     warmTraffic.start();
     const oldKid = (await warmTraffic.freshKid()) as string;
     await warmTraffic.until((c) => (c.byKid.get(oldKid) ?? 0) >= 15);
@@ -90,6 +105,7 @@ describe.skipIf(skip)("key rotation under continuous traffic (PostgreSQL 15)", (
     const pinnedBefore = (await cli("keys-export")).stdout.trim();
     const pinned = await start({ AUTH_JWKS: pinnedBefore });
     const pinnedTraffic = await createTraffic(pinned.url);
+    traffics.push(pinnedTraffic);
     pinnedTraffic.start();
     const signer = (await pinnedTraffic.freshKid()) as string;
     await pinnedTraffic.until((c) => (c.byKid.get(signer) ?? 0) >= 15);
@@ -101,6 +117,7 @@ describe.skipIf(skip)("key rotation under continuous traffic (PostgreSQL 15)", (
     expect(JSON.parse(exported).keys.map((k: { kid: string }) => k.kid)).toContain(pendingKid);
     const redeployed = await start({ AUTH_JWKS: exported }); // cold, and holds the new key before it signs
     const redeployedTraffic = await createTraffic(redeployed.url);
+    traffics.push(redeployedTraffic);
     redeployedTraffic.start();
 
     const activated = await cli("keys-rotate", "--activate");

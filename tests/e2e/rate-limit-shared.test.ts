@@ -55,7 +55,7 @@ async function expectTooMany(response: Response, scope: "address" | "account"): 
   expect(retryAfter).toBeGreaterThan(0);
   const body = (await response.json()) as Record<string, unknown>;
   expect(body).toMatchObject({ code: "TOO_MANY_REQUESTS", scope, retryAfter });
-  expect(body.message).toMatch(/^Too many attempts .+ Try again in \d+ (second|minute)s?\.$/);
+  expect(body.message).toMatch(/^Too many requests .+ Try again in \d+ (second|minute)s?\.$/);
 }
 
 describe.skipIf(skip)("rate limits shared by two next start instances on one PostgreSQL 15", () => {
