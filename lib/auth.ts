@@ -11,6 +11,7 @@ import { jwt } from "better-auth/plugins";
 import type { JwtOptions } from "better-auth/plugins/jwt";
 import { accountOptions } from "./accounts/options";
 import { accountPlugin, deleteUserOptions, sessionUpdateAge } from "./accounts/settings";
+import { adminPlugin } from "./admin/plugin";
 import { serverConfig } from "./config";
 import { getDb } from "./db";
 import { keyLifecycleOptions } from "./keys/lifecycle";
@@ -51,14 +52,8 @@ export const authOptions = {
   // Reset, verification, email change and the password rule: lib/accounts/options.ts.
   emailAndPassword: { enabled: true, ...accounts.emailAndPassword },
   emailVerification: accounts.emailVerification,
-  user: {
-    ...accounts.user,
-    additionalFields: {
-      // Carried in the JWT; never settable by the user at sign-up.
-      role: { type: "string", required: false, defaultValue: "user", input: false },
-    },
-    deleteUser: deleteUserOptions,
-  },
+  // `role` (and the ban fields) come from `adminPlugin()`, never settable by the user.
+  user: { ...accounts.user, deleteUser: deleteUserOptions },
   // "Last active" on /account: the session row moves at most once per token lifetime, on refresh.
   session: { updateAge: sessionUpdateAge(config.jwtTtlSeconds) },
   databaseHooks: {
@@ -75,12 +70,14 @@ export const authOptions = {
   rateLimit: postureOptions.rateLimit,
   // Unexpected errors reach the route (`app/api/auth/[...all]`), which answers an outage with 503, not a bare 500.
   onAPIError: { throw: true },
+  // `adminPlugin()` owns the `role` column (never settable by the user), carried in the JWT above.
   plugins: [
     jwt(jwtOptions),
     accessCookiePlugin({ jwt: jwtOptions }),
     postureOptions.accountLimit,
     ...accounts.plugins,
     accountPlugin(),
+    adminPlugin(),
     // Revocations matter for one token lifetime, plus a minute of clock tolerance.
     revocationPlugin({ db: revocationDb(getDb().db), windowSeconds: config.jwtTtlSeconds + 60 }),
   ],

@@ -8,7 +8,7 @@
  * quietest try is kept).
  */
 import autocannon from "autocannon";
-import { cpuBetween, readCpu } from "./cpu-meter";
+import { cpuBetween, readCpu, serverCpuSeconds } from "./cpu-meter";
 import { median, rotate } from "./stats";
 
 /** One URL with the headers to send and the status class every answer must have. */
@@ -19,6 +19,8 @@ export interface LoadTarget {
   readonly expect: "2xx" | "3xx";
   /** The app folder the server runs in (to read its CPU time). */
   readonly serverDir: string;
+  /** Folders of other processes whose CPU counts as the server's (the database's data folder). Default none. */
+  readonly alsoCpuOf?: readonly string[];
 }
 
 export interface LoadOptions {
@@ -58,9 +60,13 @@ interface Sample {
 }
 
 async function run(target: LoadTarget, connections: number, duration: number): Promise<Sample> {
-  const before = readCpu(target.serverDir);
+  const extra = () => (target.alsoCpuOf ?? []).reduce((sum, dir) => sum + serverCpuSeconds(dir), 0);
+  const [extraBefore, before] = [extra(), readCpu(target.serverDir)];
   const result = await autocannon({ url: target.url, headers: target.headers, connections, duration });
-  const { server, otherCores } = cpuBetween(before, readCpu(target.serverDir));
+  const measured = cpuBetween(before, readCpu(target.serverDir));
+  const extraUsed = extra() - extraBefore;
+  const server = measured.server + extraUsed;
+  const otherCores = Math.max(0, measured.otherCores - extraUsed / result.duration);
   const answered = result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"];
   const good = result[target.expect];
   return {

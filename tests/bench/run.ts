@@ -8,6 +8,9 @@
  * first to measure changes); the verify part imports `lib/edge` as it is.
  * `--proxy` adds a fourth build, the guard as `proxy.ts` on Node.
  * `--quick` runs a short smoke version and writes nothing.
+ * `--peers` instead compares the guard with Better Auth's own Next 16
+ * patterns on PostgreSQL 15 (`peers.ts`); `--load` runs the 60 s mixed load
+ * test on PostgreSQL 15 (`load.ts`).
  */
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
@@ -65,8 +68,40 @@ function target(variant: RunningVariant, withCookie: boolean): LoadTarget {
   };
 }
 
+/** `--peers` and `--load`: their own builds and database, their own report file. */
+async function otherModes(): Promise<boolean> {
+  const command = ["npm run bench --", ...process.argv.slice(2)].join(" ");
+  const common = { revision, context: context(), command, quick, log };
+  const load = process.argv.includes("--load");
+  if (process.argv.includes("--peers")) {
+    const { runPeers } = await import("./peers");
+    const { LOAD_AUTH_OVERRIDES, runLoad } = await import("./load");
+    const report = await runPeers({
+      ...common,
+      ...settings,
+      warmupSec: quick ? 1 : 10,
+      // With --load too, the load run reuses the kit's build (its raised sign-in limits never touch a page view).
+      ...(load
+        ? {
+            kitAuthOverrides: LOAD_AUTH_OVERRIDES,
+            afterPeers: (copy, db) => runLoad({ ...common, reuse: { copy, db } }),
+          }
+        : {}),
+    });
+    process.stdout.write(`${report}\n`);
+    return true;
+  }
+  if (load) {
+    const { runLoad } = await import("./load");
+    process.stdout.write(`${await runLoad(common)}\n`);
+    return true;
+  }
+  return false;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  if (await otherModes()) return;
   const ctx = context();
   log("[bench] verify cost…");
   const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });

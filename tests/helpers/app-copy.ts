@@ -27,14 +27,24 @@ const run = promisify(execFile);
  * - `proxy`: the same code as `proxy.ts` exporting `proxy` (Node runtime in Next 16).
  * - `empty`: `middleware.ts` replaced by a `NextResponse.next()` pass-through on the same matcher.
  * - `none`: no middleware file at all.
+ * - `ba-session`: no guard; Better Auth's documented Next 16 `proxy.ts`
+ *   (`auth.api.getSession` on every request: one database query each).
+ * - `ba-cookie-cache`: the same `proxy.ts` with `session.cookieCache` on in
+ *   `lib/auth.ts` (the session read from a signed cookie while it is fresh).
  */
-export type MiddlewareVariant = "as-is" | "proxy" | "empty" | "none";
+export type MiddlewareVariant = "as-is" | "proxy" | "empty" | "none" | "ba-session" | "ba-cookie-cache";
 
 export interface AppCopyOptions {
   /** Which middleware the copy gets. Default `as-is`. */
   middleware?: MiddlewareVariant;
   /** A git revision to copy (`git archive`), e.g. `HEAD`. Default: the working tree as it is now. */
   revision?: string;
+  /**
+   * Options merged over `authOptions` in the copy's `lib/auth.ts`, as a
+   * TypeScript expression, e.g. `{ rateLimit: { enabled: false } }` (the load
+   * run). Default: none.
+   */
+  authOverrides?: string;
   /** Run `next build` in the copy. Default true. */
   build?: boolean;
 }
@@ -80,6 +90,39 @@ export function toEmptySource(source: string): string {
   ].join("\n");
 }
 
+/** Better Auth's Next 16 pattern (better-auth.com/docs/integrations/next), guarding what the kit's guard guards. */
+export function betterAuthProxySource(): string {
+  return [
+    'import { headers } from "next/headers";',
+    'import { type NextRequest, NextResponse } from "next/server";',
+    'import { auth } from "@/lib/auth";',
+    "",
+    "export async function proxy(request: NextRequest) {",
+    "  const session = await auth.api.getSession({ headers: await headers() });",
+    '  if (!session) return NextResponse.redirect(new URL("/sign-in", request.url));',
+    "  return NextResponse.next();",
+    "}",
+    "",
+    'export const config = { matcher: ["/dashboard/:path*", "/admin/:path*", "/api/me"] };',
+    "",
+  ].join("\n");
+}
+
+/** How long the cookie-cache variant trusts its session cookie (seconds): as long as the bench's JWTs live. */
+export const COOKIE_CACHE_SECONDS = 3600;
+
+/** Rewrites `betterAuth(authOptions)` in the copy as `betterAuth({ ...authOptions, ...overrides })`. */
+async function overrideAuthOptions(dir: string, overrides: string): Promise<void> {
+  const file = path.join(dir, "lib/auth.ts");
+  const source = await readFile(file, "utf8");
+  const anchor = "betterAuth(authOptions)";
+  if (!source.includes(anchor)) throw new Error("app-copy: lib/auth.ts has no `betterAuth(authOptions)`");
+  await writeFile(file, source.replace(anchor, `betterAuth({ ...authOptions, ...(${overrides}) })`));
+}
+
+/** `session.cookieCache` on, over whatever session options the app has (so the copy type-checks whatever they are). */
+const COOKIE_CACHE = `{ session: { ...(authOptions as { session?: object }).session, cookieCache: { enabled: true, maxAge: ${COOKIE_CACHE_SECONDS} } } }`;
+
 async function copyWorkingTree(dir: string): Promise<void> {
   const { stdout } = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     cwd: ROOT,
@@ -119,6 +162,9 @@ async function applyVariant(dir: string, variant: MiddlewareVariant): Promise<vo
   await rm(file);
   if (variant === "proxy") await writeFile(path.join(dir, "proxy.ts"), toProxySource(source));
   if (variant === "empty") await writeFile(file, toEmptySource(source));
+  if (variant === "ba-session" || variant === "ba-cookie-cache")
+    await writeFile(path.join(dir, "proxy.ts"), betterAuthProxySource());
+  if (variant === "ba-cookie-cache") await overrideAuthOptions(dir, COOKIE_CACHE);
 }
 
 async function nextBuild(dir: string): Promise<void> {
@@ -155,6 +201,7 @@ export async function buildAppCopy(options: AppCopyOptions = {}): Promise<AppCop
   try {
     await copyTree(dir, options.revision);
     await applyVariant(dir, variant);
+    if (options.authOverrides) await overrideAuthOptions(dir, options.authOverrides);
     if (options.build ?? true) await nextBuild(dir);
   } catch (error) {
     await remove();
