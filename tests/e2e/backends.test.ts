@@ -474,7 +474,7 @@ describe.skipIf(browserMissing)("dashboard in Chromium: Server Action and browse
       await page.getByLabel("Display name").fill("Nobody");
       await page.getByRole("button", { name: "Save name" }).click();
       await expect
-        .poll(() => page.locator("form p.error[role=alert]").textContent())
+        .poll(() => page.locator("form [role=alert] p.error").textContent())
         .toBe("You are signed out. Sign in again to change your name.");
     } finally {
       await browser.close();
