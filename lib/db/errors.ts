@@ -36,7 +36,13 @@ interface MutableWatch {
   violations: ConstraintViolation[];
 }
 
-const watches = new AsyncLocalStorage<MutableWatch>();
+// One store per process, on `globalThis` like the database handle (`lib/db/index.ts`): Next bundles
+// each route separately, and the pool is created by whichever bundle asks first (a page's server helper
+// reading the revocation feed, say). A store per bundle would hide that pool's failures from the auth
+// route's watch, and an outage would read as "signed out" again.
+const globalForWatches = globalThis as typeof globalThis & { __edgeGuardDbWatches?: AsyncLocalStorage<MutableWatch> };
+globalForWatches.__edgeGuardDbWatches ??= new AsyncLocalStorage<MutableWatch>();
+const watches = globalForWatches.__edgeGuardDbWatches;
 
 // SQLSTATE 08xxx connection exceptions (not 08P01, a protocol violation: our bug, not an outage),
 // 57P01-03 admin/crash shutdown and "cannot connect now", 53300 too many connections.
@@ -64,6 +70,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error)) return false;
   const code = codeOf(error);
+  // The same error class from another route bundle's copy of this module.
+  if (code === "DATABASE_UNAVAILABLE") return true;
   if (code && (UNAVAILABLE_SQLSTATE.test(code) || NETWORK_CODES.has(code))) return true;
   return UNAVAILABLE_MESSAGE.test(error.message);
 }
@@ -79,8 +87,8 @@ export function reportDatabaseError(error: unknown, describe: () => string): unk
   if (isDatabaseUnavailable(error)) {
     const detail = error instanceof Error ? error.message : String(error);
     const wrapped =
-      error instanceof DatabaseUnavailableError
-        ? error
+      error instanceof Error && codeOf(error) === "DATABASE_UNAVAILABLE"
+        ? (error as DatabaseUnavailableError)
         : new DatabaseUnavailableError(`${describe()} (${detail})`, { cause: error });
     if (watch) watch.unavailable ??= wrapped;
     return wrapped;

@@ -8,7 +8,7 @@ import { Client, neonConfig, Pool } from "@neondatabase/serverless";
 import type { PostgresPool, PostgresPoolClient } from "kysely";
 import ws from "ws";
 import { createConnectionQueue } from "./connection-queue";
-import { DatabaseUnavailableError, reportDatabaseError } from "./errors";
+import { DatabaseUnavailableError, isDatabaseUnavailable, reportDatabaseError } from "./errors";
 import type { NeonBridge } from "./neon-bridge";
 import { startNeonBridge } from "./neon-bridge";
 
@@ -63,7 +63,7 @@ function guard(client: PostgresPoolClient, describe: () => string, endTurn: () =
       if (!(result instanceof Promise)) return result; // a cursor: errors arrive on read
       return result.catch((error: unknown) => {
         const reported = reportDatabaseError(error, describe);
-        broken ||= reported instanceof DatabaseUnavailableError;
+        broken ||= isDatabaseUnavailable(reported);
         throw reported;
       });
     },
