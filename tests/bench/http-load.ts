@@ -36,6 +36,8 @@ export interface LoadOptions {
   quietCores?: number;
   /** Repeats allowed per run. Default 2. */
   retries?: number;
+  /** Pause before each measured run (s), so the previous run's trailing work (GC, JIT) is not counted in it. Default 1. */
+  settleSec?: number;
 }
 
 /** Per-round samples (index = round) and their medians. */
@@ -77,9 +79,13 @@ async function run(target: LoadTarget, connections: number, duration: number): P
   };
 }
 
+const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
 async function quietRun(target: LoadTarget, options: Required<LoadOptions>): Promise<Sample> {
+  await pause(options.settleSec);
   let best = await run(target, options.connections, options.durationSec);
   for (let retry = 0; retry < options.retries && best.otherCores > options.quietCores; retry++) {
+    await pause(options.settleSec);
     const again = await run(target, options.connections, options.durationSec);
     if (again.otherCores < best.otherCores) best = again;
   }
@@ -95,6 +101,7 @@ export async function measureLoad(targets: readonly LoadTarget[], options: LoadO
     warmupSec: 5,
     quietCores: 0.3,
     retries: 2,
+    settleSec: 1,
     ...options,
   };
   for (const target of targets) await run(target, settings.connections, settings.warmupSec);

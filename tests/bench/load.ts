@@ -169,7 +169,8 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
     const before = cpu();
     const mix = await runMix({ base, pool, users, password: PASSWORD, workers: 16, seconds, refreshLeadSeconds: 5 });
     const mixCpu = cpu() - before;
-    const report = render({ options, costs, mix, mixCpu, users: users.length });
+    const serverErrors = errorLines(server.output());
+    const report = render({ options, costs, mix, mixCpu, users: users.length, serverErrors });
     if (!options.quick) await writeFile(path.join(import.meta.dirname, "results-load.md"), report);
     return report;
   } finally {
@@ -181,14 +182,26 @@ export async function runLoad(options: LoadRunOptions): Promise<string> {
   }
 }
 
+/** The server's `[edge-guard]` error lines, numbers blanked so that alike causes count together. */
+function errorLines(output: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of output.split("\n")) {
+    if (!line.includes("[edge-guard]")) continue;
+    const key = line.trim().replace(/\d+/g, "N");
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 function render(input: {
   options: LoadRunOptions;
   costs: readonly Cost[];
   mix: MixResult;
   mixCpu: number;
   users: number;
+  serverErrors: ReadonlyMap<string, number>;
 }): string {
-  const { options, costs, mix, mixCpu } = input;
+  const { options, costs, mix, mixCpu, serverErrors } = input;
   const all = [...mix.latencies.values()].flat();
   const total = all.length;
   const by = (verdict: string) =>
@@ -223,5 +236,15 @@ function render(input: {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, a]) => `| ${key} | ${a.count} | ${a.verdict} |`),
     "",
+    ...(serverErrors.size === 0
+      ? ["The server logged no `[edge-guard]` error during the mix.", ""]
+      : [
+          "What the server logged during the mix (`[edge-guard]` lines, numbers as N):",
+          "",
+          "| log line | count |",
+          "|---|---:|",
+          ...[...serverErrors].map(([line, n]) => `| \`${line.replaceAll("|", "\\|")}\` | ${n} |`),
+          "",
+        ]),
   ].join("\n");
 }

@@ -21,7 +21,7 @@ import { edgeBundleSize } from "./bundle-size";
 import type { LoadTarget } from "./http-load";
 import { measureLoad } from "./http-load";
 import type { RunningVariant, VariantName } from "./http-variants";
-import { buildVariants, disposeVariants, startVariant } from "./http-variants";
+import { buildVariants, disposeVariants, startVariant, twinVariant } from "./http-variants";
 import type { BenchResults, BenchSettings } from "./report";
 import { renderReport } from "./report";
 import { measureVerifyCost } from "./verify-cost";
@@ -33,7 +33,7 @@ const revIndex = process.argv.indexOf("--rev");
 const revision = (revIndex > 0 ? process.argv[revIndex + 1] : undefined) ?? "HEAD";
 const settings: BenchSettings = quick
   ? { verifyRounds: 3, connections: 10, durationSec: 2, rounds: 1, quietCores: 0.3, retries: 0 }
-  : { verifyRounds: 21, connections: 10, durationSec: 4, rounds: 8, quietCores: 0.3, retries: 1 };
+  : { verifyRounds: 21, connections: 10, durationSec: 4, rounds: 12, quietCores: 0.3, retries: 1 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function context(): string {
@@ -114,10 +114,13 @@ async function main(): Promise<void> {
     const [A, C] = [variants[0], variants[1]];
     if (!A || !C) throw new Error("bench: builds missing");
     const bundle = { A: await edgeBundleSize(A.copy.dir), C: await edgeBundleSize(C.copy.dir) };
+    // A's redirect runs on its own process of the same build (see `twinVariant`).
+    const redirectServer = await twinVariant(A);
+    variants.push(redirectServer);
     for (const v of variants) await startVariant(v);
     const [a, b, c] = [byName(variants, "A"), byName(variants, "B"), byName(variants, "C")];
     log("[bench] HTTP load…");
-    const targets = [target(a, true), target(c, true), target(b, true), target(a, false)];
+    const targets = [target(a, true), target(c, true), target(b, true), target(redirectServer, false)];
     if (withProxy) targets.push(target(byName(variants, "P"), true));
     const http = await measureLoad(targets, {
       connections: settings.connections,
