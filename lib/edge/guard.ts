@@ -34,7 +34,7 @@ import {
 } from "./responses";
 import type { RevocationCheckContext, RevocationList } from "./revocation";
 import { findToken, hasSessionCookie } from "./token";
-import type { Verifier, VerifyResult } from "./verify";
+import type { AccessClaims, Verifier, VerifyResult } from "./verify";
 
 export interface GuardOptions {
   /** The verifier; default is the app's own (`defaultVerifier()`). */
@@ -45,17 +45,35 @@ export interface GuardOptions {
   waitUntil?: RevocationCheckContext["waitUntil"];
 }
 
-async function verifyRequest(request: NextRequest, options: GuardOptions, allowBearer: boolean): Promise<VerifyResult> {
+const REVOKED: VerifyResult = { ok: false, reason: "revoked" };
+
+/** The revocation feed's word on verified claims: synchronous when the feed is warm. */
+function applyRevocations(claims: AccessClaims, options: GuardOptions): VerifyResult | Promise<VerifyResult> {
+  const verified: VerifyResult = { ok: true, claims };
+  const revocations = options.revocations === undefined ? defaultRevocations() : options.revocations;
+  if (!revocations) return verified;
+  const revoked = revocations.isRevoked(claims, { waitUntil: options.waitUntil });
+  if (typeof revoked === "boolean") return revoked ? REVOKED : verified;
+  return revoked.then((yes) => (yes ? REVOKED : verified));
+}
+
+/**
+ * Finds, verifies and checks the request's token. A token verified before
+ * (the verifier's cache) and a warm feed answer synchronously: no promise on
+ * the hot path, which Next's async context tracking would otherwise pay for.
+ */
+function verifyRequest(
+  request: NextRequest,
+  options: GuardOptions,
+  allowBearer: boolean,
+): VerifyResult | Promise<VerifyResult> {
   const lookup = findToken(request.headers, { cookieName: edgeConfig().accessCookie, allowBearer });
   if (lookup.kind === "none") return { ok: false, reason: "missing" };
   if (lookup.kind === "ambiguous") return { ok: false, reason: "malformed" };
-  const result = await (options.verify ?? defaultVerifier())(lookup.token);
-  if (!result.ok) return result;
-  const revocations = options.revocations === undefined ? defaultRevocations() : options.revocations;
-  if (revocations && (await revocations.isRevoked(result.claims, { waitUntil: options.waitUntil }))) {
-    return { ok: false, reason: "revoked" };
-  }
-  return result;
+  const verify = options.verify ?? defaultVerifier();
+  const known = verify.cached?.(lookup.token);
+  if (known) return applyRevocations(known, options);
+  return verify(lookup.token).then((result) => (result.ok ? applyRevocations(result.claims, options) : result));
 }
 
 /** Failures a live session can repair: a revoked token's device may hold a newer session (after a password change). */
@@ -68,13 +86,14 @@ function withTiming(response: NextResponse, started: number, desc: string): Next
 }
 
 /**
- * Decides one request.
+ * Decides one request: synchronously when warm (a known token, a fresh feed),
+ * otherwise once the signature check or the feed's first load is done.
  *
  * @example
  * // middleware.ts
  * export function middleware(request: NextRequest) { return guard(request); }
  */
-export async function guard(request: NextRequest, options: GuardOptions = {}): Promise<NextResponse> {
+export function guard(request: NextRequest, options: GuardOptions = {}): NextResponse | Promise<NextResponse> {
   const started = performance.now();
   const { pathname, search } = request.nextUrl;
   if (!isWellFormedPath(pathname)) return badRequest();
@@ -85,29 +104,29 @@ export async function guard(request: NextRequest, options: GuardOptions = {}): P
   if (access === "public" && !signInPage) return pass();
 
   const kind = requestKind(request, pathname);
-  const result = await verifyRequest(request, options, kind === "api");
-  const desc = result.ok ? "ok" : result.reason;
-
-  if (signInPage) {
-    const next = request.nextUrl.searchParams.get("next");
-    const response = result.ok ? redirectTo(request, safeNextPath(next)) : pass();
-    return withTiming(response, started, desc);
-  }
-
-  if (result.ok) {
-    if (typeof access === "object" && result.claims.role !== access.role) {
-      return withTiming(forbidden(kind, access.role), started, "role");
+  const decide = (result: VerifyResult): NextResponse => {
+    const desc = result.ok ? "ok" : result.reason;
+    if (signInPage) {
+      const next = request.nextUrl.searchParams.get("next");
+      const response = result.ok ? redirectTo(request, safeNextPath(next)) : pass();
+      return withTiming(response, started, desc);
     }
-    return withTiming(pass(), started, desc);
-  }
-
-  const reason = result.reason;
-  const here = `${pathname}${search}`;
-  let response: NextResponse;
-  if (reason === "jwks_unavailable") response = keysUnavailable(kind);
-  else if (kind === "api") response = unauthorized(reason);
-  else if (REFRESHABLE.has(reason) && hasSessionCookie(request.headers)) {
-    response = redirectToRefresh(request, here);
-  } else response = redirectToSignIn(request, here);
-  return withTiming(response, started, reason);
+    if (result.ok) {
+      if (typeof access === "object" && result.claims.role !== access.role) {
+        return withTiming(forbidden(kind, access.role), started, "role");
+      }
+      return withTiming(pass(), started, desc);
+    }
+    const reason = result.reason;
+    const here = `${pathname}${search}`;
+    let response: NextResponse;
+    if (reason === "jwks_unavailable") response = keysUnavailable(kind);
+    else if (kind === "api") response = unauthorized(reason);
+    else if (REFRESHABLE.has(reason) && hasSessionCookie(request.headers)) {
+      response = redirectToRefresh(request, here);
+    } else response = redirectToSignIn(request, here);
+    return withTiming(response, started, reason);
+  };
+  const result = verifyRequest(request, options, kind === "api");
+  return result instanceof Promise ? result.then(decide) : decide(result);
 }

@@ -56,8 +56,15 @@ export interface VerifierOptions {
   now?: () => Date;
 }
 
-/** A verifier bound to one key source and one issuer/audience. */
-export type Verifier = (token: string | null | undefined) => Promise<VerifyResult>;
+/**
+ * A verifier bound to one key source and one issuer/audience. `cached` (when
+ * present) answers synchronously for a token already verified against the
+ * current key set and not expired, so a warm caller need not await anything.
+ */
+export interface Verifier {
+  (token: string | null | undefined): Promise<VerifyResult>;
+  cached?(token: string): AccessClaims | undefined;
+}
 
 import { TokenCache } from "./token-cache";
 
@@ -121,10 +128,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     now = () => new Date(),
   } = options;
   const cache = new TokenCache({ keys, maxEntries: cacheEntries });
-  return async (token) => {
+  const cached = (token: string) => cache.get(token, now().getTime() / 1000 - clockToleranceSeconds);
+  const verify = async (token: string | null | undefined): Promise<VerifyResult> => {
     if (!token) return { ok: false, reason: "missing" };
-    const nowSeconds = now().getTime() / 1000;
-    const hit = cache.get(token, nowSeconds - clockToleranceSeconds);
+    const hit = cached(token);
     if (hit) return { ok: true, claims: hit };
     if (token.length > maxTokenLength || !COMPACT_JWS.test(token)) return { ok: false, reason: "malformed" };
     try {
@@ -145,4 +152,5 @@ export function createVerifier(options: VerifierOptions): Verifier {
       return { ok: false, reason: failureOf(error) };
     }
   };
+  return Object.assign(verify, { cached });
 }

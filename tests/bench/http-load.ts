@@ -8,6 +8,7 @@
  * quietest try is kept).
  */
 import autocannon from "autocannon";
+import type { CpuReading } from "./cpu-meter";
 import { cpuBetween, readCpu, serverCpuSeconds } from "./cpu-meter";
 import { median, rotate } from "./stats";
 
@@ -114,6 +115,10 @@ export async function measureLoad(targets: readonly LoadTarget[], options: LoadO
       process.stderr.write(`[bench] round ${round + 1}/${settings.rounds} ${target.name}: ${line}\n`);
     }
   }
+  return summarise(samples);
+}
+
+function summarise(samples: ReadonlyMap<string, readonly Sample[]>): Map<string, LoadResult> {
   const results = new Map<string, LoadResult>();
   for (const [name, list] of samples) {
     results.set(name, {
@@ -126,4 +131,65 @@ export async function measureLoad(targets: readonly LoadTarget[], options: LoadO
     });
   }
   return results;
+}
+
+/**
+ * Measures `targets` at the same time, round after round: each gets its own
+ * `connections` for the same `durationSec`, so whatever the machine does
+ * meanwhile (frequency, neighbours, the host's scheduling) hits all of them
+ * alike, where back-to-back runs each meet a different moment. The ratio of
+ * two servers' requests per CPU-second in one round is then a tight paired
+ * sample. Results by target name, as `measureLoad`'s.
+ */
+export async function measureTogether(targets: readonly LoadTarget[], options: LoadOptions = {}) {
+  const settings: Required<LoadOptions> = {
+    connections: 10,
+    durationSec: 4,
+    rounds: 10,
+    warmupSec: 5,
+    quietCores: 0.3,
+    retries: 0,
+    settleSec: 1,
+    ...options,
+  };
+  const once = async (durationSec: number): Promise<Sample[]> => {
+    const before = targets.map((t) => readCpu(t.serverDir));
+    const results = await Promise.all(
+      targets.map((t) =>
+        autocannon({ url: t.url, headers: t.headers, connections: settings.connections, duration: durationSec }),
+      ),
+    );
+    const after = targets.map((t) => readCpu(t.serverDir));
+    const servers = targets.map((_, i) => cpuBetween(before[i] as CpuReading, after[i] as CpuReading).server);
+    const first = cpuBetween(before[0] as CpuReading, after[0] as CpuReading);
+    const wall = (after[0] as CpuReading).wall - (before[0] as CpuReading).wall;
+    // Everything but these servers and this process (cpuBetween already took out the first server).
+    const otherCores = Math.max(0, first.otherCores - servers.slice(1).reduce((a, b) => a + b, 0) / wall);
+    return targets.map((t, i) => {
+      const result = results[i] as autocannon.Result;
+      const answered = result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"];
+      const good = result[t.expect];
+      return {
+        rps: good / result.duration,
+        perCpu: good / (servers[i] as number),
+        unexpected: answered - good + result.errors,
+        otherCores,
+      };
+    });
+  };
+  await once(settings.warmupSec);
+  const samples = new Map(targets.map((t) => [t.name, [] as Sample[]]));
+  for (let round = 0; round < settings.rounds; round++) {
+    await pause(settings.settleSec);
+    let best = await once(settings.durationSec);
+    for (let retry = 0; retry < settings.retries && (best[0]?.otherCores ?? 0) > settings.quietCores; retry++) {
+      await pause(settings.settleSec);
+      const again = await once(settings.durationSec);
+      if ((again[0]?.otherCores ?? 0) < (best[0]?.otherCores ?? 0)) best = again;
+    }
+    const line = targets.map((t, i) => `${t.name} ${best[i]?.perCpu.toFixed(0)} req/CPU-s`).join(", ");
+    process.stderr.write(`[bench] together ${round + 1}/${settings.rounds}: ${line}, others ${best[0]?.otherCores.toFixed(2)} cores\n`);
+    targets.forEach((t, i) => samples.get(t.name)?.push(best[i] as Sample));
+  }
+  return summarise(samples);
 }

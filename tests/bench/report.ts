@@ -57,7 +57,7 @@ function verifySection({ verify, settings }: BenchResults): string[] {
 function ratioRow(label: string, xs: LoadResult, ys: LoadResult, target?: number): string {
   const cpu = pairedRatio(xs.perCpuSamples, ys.perCpuSamples);
   const wall = pairedRatio(xs.samples, ys.samples);
-  const check = target === undefined ? "(reported) | " : `≥ ${target.toFixed(1)}× | ${verdict(cpu.median >= target)}`;
+  const check = target === undefined ? "(reported) | " : `≥ ${target}× | ${verdict(cpu.median >= target)}`;
   return `| ${label} | **${ratio(cpu.median)}** (${ratio(cpu.min)}–${ratio(cpu.max)}) | ${ratio(wall.median)} | ${check} |`;
 }
 

@@ -84,6 +84,20 @@ describe("guard: pages", () => {
     expect(response.headers.get("server-timing")).toContain('desc="ok"');
   });
 
+  it("decides a token it verified before synchronously, with a warm feed too: nothing on the hot path is awaited", async () => {
+    const sessions = [await revocationHandle("sid", "someone-else")];
+    const feed = parseRevocationFeed({ version: 1, generatedAt: 0, sessions, users: {} });
+    const revocations = createRevocationList({ load: async () => feed, waitMs: 60_000 });
+    const first = guard(request("/dashboard", { token: userToken }), { verify, revocations });
+    expect(first).toBeInstanceOf(Promise); // a cold isolate: the feed's first load
+    expect((await first).status).toBe(200);
+    const warm = guard(request("/dashboard", { token: userToken }), { verify, revocations });
+    expect(warm).not.toBeInstanceOf(Promise);
+    expect((warm as Response).headers.get("server-timing")).toContain('desc="ok"');
+    const unknown = guard(request("/dashboard", { token: adminToken }), { verify, revocations });
+    expect(unknown).toBeInstanceOf(Promise); // never seen: the signature is checked first
+  });
+
   it("deletes spoofed identity headers on a valid request, and adds none of its own", async () => {
     const response = await guard(
       request("/dashboard", { token: userToken, headers: { "x-auth-user-id": "victim", "x-auth-user-role": "admin" } }),
