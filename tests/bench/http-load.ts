@@ -8,7 +8,6 @@
  * quietest try is kept).
  */
 import autocannon from "autocannon";
-import type { CpuReading } from "./cpu-meter";
 import { cpuBetween, readCpu, serverCpuSeconds } from "./cpu-meter";
 import { median, rotate } from "./stats";
 
@@ -39,6 +38,12 @@ export interface LoadOptions {
   retries?: number;
   /** Pause before each measured run (s), so the previous run's trailing work (GC, JIT) is not counted in it. Default 1. */
   settleSec?: number;
+  /**
+   * Unmeasured load on the same target right before each measured run (s), so
+   * every run starts on a hot server whatever ran before it or how long it
+   * sat idle. Default 1.
+   */
+  primeSec?: number;
 }
 
 /** Per-round samples (index = round) and their medians. */
@@ -82,12 +87,16 @@ async function run(target: LoadTarget, connections: number, duration: number): P
 
 const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-async function quietRun(target: LoadTarget, options: Required<LoadOptions>): Promise<Sample> {
+async function primedRun(target: LoadTarget, options: Required<LoadOptions>): Promise<Sample> {
   await pause(options.settleSec);
-  let best = await run(target, options.connections, options.durationSec);
+  if (options.primeSec > 0) await run(target, options.connections, options.primeSec);
+  return run(target, options.connections, options.durationSec);
+}
+
+async function quietRun(target: LoadTarget, options: Required<LoadOptions>): Promise<Sample> {
+  let best = await primedRun(target, options);
   for (let retry = 0; retry < options.retries && best.otherCores > options.quietCores; retry++) {
-    await pause(options.settleSec);
-    const again = await run(target, options.connections, options.durationSec);
+    const again = await primedRun(target, options);
     if (again.otherCores < best.otherCores) best = again;
   }
   return best;
@@ -103,6 +112,7 @@ export async function measureLoad(targets: readonly LoadTarget[], options: LoadO
     quietCores: 0.3,
     retries: 2,
     settleSec: 1,
+    primeSec: 1,
     ...options,
   };
   for (const target of targets) await run(target, settings.connections, settings.warmupSec);
@@ -131,65 +141,4 @@ function summarise(samples: ReadonlyMap<string, readonly Sample[]>): Map<string,
     });
   }
   return results;
-}
-
-/**
- * Measures `targets` at the same time, round after round: each gets its own
- * `connections` for the same `durationSec`, so whatever the machine does
- * meanwhile (frequency, neighbours, the host's scheduling) hits all of them
- * alike, where back-to-back runs each meet a different moment. The ratio of
- * two servers' requests per CPU-second in one round is then a tight paired
- * sample. Results by target name, as `measureLoad`'s.
- */
-export async function measureTogether(targets: readonly LoadTarget[], options: LoadOptions = {}) {
-  const settings: Required<LoadOptions> = {
-    connections: 10,
-    durationSec: 4,
-    rounds: 10,
-    warmupSec: 5,
-    quietCores: 0.3,
-    retries: 0,
-    settleSec: 1,
-    ...options,
-  };
-  const once = async (durationSec: number): Promise<Sample[]> => {
-    const before = targets.map((t) => readCpu(t.serverDir));
-    const results = await Promise.all(
-      targets.map((t) =>
-        autocannon({ url: t.url, headers: t.headers, connections: settings.connections, duration: durationSec }),
-      ),
-    );
-    const after = targets.map((t) => readCpu(t.serverDir));
-    const servers = targets.map((_, i) => cpuBetween(before[i] as CpuReading, after[i] as CpuReading).server);
-    const first = cpuBetween(before[0] as CpuReading, after[0] as CpuReading);
-    const wall = (after[0] as CpuReading).wall - (before[0] as CpuReading).wall;
-    // Everything but these servers and this process (cpuBetween already took out the first server).
-    const otherCores = Math.max(0, first.otherCores - servers.slice(1).reduce((a, b) => a + b, 0) / wall);
-    return targets.map((t, i) => {
-      const result = results[i] as autocannon.Result;
-      const answered = result["1xx"] + result["2xx"] + result["3xx"] + result["4xx"] + result["5xx"];
-      const good = result[t.expect];
-      return {
-        rps: good / result.duration,
-        perCpu: good / (servers[i] as number),
-        unexpected: answered - good + result.errors,
-        otherCores,
-      };
-    });
-  };
-  await once(settings.warmupSec);
-  const samples = new Map(targets.map((t) => [t.name, [] as Sample[]]));
-  for (let round = 0; round < settings.rounds; round++) {
-    await pause(settings.settleSec);
-    let best = await once(settings.durationSec);
-    for (let retry = 0; retry < settings.retries && (best[0]?.otherCores ?? 0) > settings.quietCores; retry++) {
-      await pause(settings.settleSec);
-      const again = await once(settings.durationSec);
-      if ((again[0]?.otherCores ?? 0) < (best[0]?.otherCores ?? 0)) best = again;
-    }
-    const line = targets.map((t, i) => `${t.name} ${best[i]?.perCpu.toFixed(0)} req/CPU-s`).join(", ");
-    process.stderr.write(`[bench] together ${round + 1}/${settings.rounds}: ${line}, others ${best[0]?.otherCores.toFixed(2)} cores\n`);
-    targets.forEach((t, i) => samples.get(t.name)?.push(best[i] as Sample));
-  }
-  return summarise(samples);
 }
