@@ -14,7 +14,6 @@ import type { ServerConfig } from "../config";
 import { serverConfig } from "../config";
 import { composeMail, mailEnabled, sendMailInBackground } from "../mail";
 import { resetPasswordLink, verifyEmailLink } from "./links";
-import { limitedPasswordHashing } from "./password-hashing";
 import { MAX_PASSWORD_LENGTH } from "./password-policy";
 import { passwordPolicy } from "./password-policy-plugin";
 
@@ -50,8 +49,6 @@ export function accountOptions(config: ServerConfig = serverConfig()): AccountOp
       resetPasswordTokenExpiresIn: RESET_TOKEN_SECONDS,
       // A reset ends every session of the user: a thief holding one loses it at once.
       revokeSessionsOnPasswordReset: true,
-      // Hashes never take every thread new database connections and token signing need.
-      password: limitedPasswordHashing,
       ...(mail && {
         sendResetPassword: async ({ user, token }) =>
           sendMailInBackground(
