@@ -24,6 +24,8 @@ export interface MixResult {
   /** Latency in ms of every answer, per op. */
   readonly latencies: Map<Op, number[]>;
   readonly seconds: number;
+  /** When each 5xx answer was sent, in seconds from the start of the mix. */
+  readonly fiveXxAt: readonly number[];
 }
 
 export interface MixOptions {
@@ -120,6 +122,7 @@ function judge(status: number, admittedIsWrong: boolean): Verdict {
 export async function runMix(o: MixOptions): Promise<MixResult> {
   const answers = new Map<string, { count: number; verdict: Verdict }>();
   const latencies = new Map<Op, number[]>();
+  const fiveXxAt: number[] = [];
   const end = performance.now() + o.seconds * 1000;
   const started = performance.now();
   const worker = async () => {
@@ -137,11 +140,12 @@ export async function runMix(o: MixOptions): Promise<MixResult> {
       const entry = answers.get(key) ?? { count: 0, verdict };
       entry.count++;
       answers.set(key, entry);
+      if (verdict === "5xx") fiveXxAt.push((t0 - started) / 1000);
       if (verdict === "skipped") continue;
       if (!latencies.has(op)) latencies.set(op, []);
       latencies.get(op)?.push(performance.now() - t0);
     }
   };
   await Promise.all(Array.from({ length: o.workers }, worker));
-  return { answers, latencies, seconds: (performance.now() - started) / 1000 };
+  return { answers, latencies, seconds: (performance.now() - started) / 1000, fiveXxAt };
 }

@@ -236,6 +236,9 @@ function render(input: {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, a]) => `| ${key} | ${a.count} | ${a.verdict} |`),
     "",
+    ...(mix.fiveXxAt.length > 0
+      ? [`The 5xx answers were sent at ${mix.fiveXxAt.map((t) => `${fmt(t)} s`).join(", ")} into the mix.`, ""]
+      : []),
     ...(serverErrors.size === 0
       ? ["The server logged no `[edge-guard]` error during the mix.", ""]
       : [
