@@ -125,10 +125,6 @@ export async function measureLoad(targets: readonly LoadTarget[], options: LoadO
       process.stderr.write(`[bench] round ${round + 1}/${settings.rounds} ${target.name}: ${line}\n`);
     }
   }
-  return summarise(samples);
-}
-
-function summarise(samples: ReadonlyMap<string, readonly Sample[]>): Map<string, LoadResult> {
   const results = new Map<string, LoadResult>();
   for (const [name, list] of samples) {
     results.set(name, {

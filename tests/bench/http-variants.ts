@@ -4,9 +4,6 @@
  * an empty pass-through on the same matcher; (B) no middleware at all; and on
  * request (P) the guard as Next 16's `proxy.ts` on Node.
  */
-import { execFile } from "node:child_process";
-import { rm } from "node:fs/promises";
-import { promisify } from "node:util";
 import type { AppCopy, MiddlewareVariant } from "../helpers/app-copy";
 import { buildAppCopy } from "../helpers/app-copy";
 import { pageRequest, signUp, uniqueEmail } from "../helpers/http";
@@ -64,19 +61,6 @@ export async function startVariant(variant: RunningVariant): Promise<void> {
   const anonymous = await fetch(`${variant.server.url}/dashboard`, pageRequest());
   if (anonymous.status !== 307)
     throw new Error(`bench: anonymous /dashboard on ${variant.name} answered ${anonymous.status}`);
-}
-
-/**
- * A second folder holding the same build (hard links), so the same build can
- * run as a second process whose CPU is read apart: the benchmark loads A's
- * redirect on its own process, so its garbage is never collected during a
- * measured page run on A's.
- */
-export async function twinVariant(variant: RunningVariant): Promise<RunningVariant> {
-  const dir = `${variant.copy.dir}-twin`;
-  await promisify(execFile)("cp", ["-al", variant.copy.dir, dir]);
-  const copy: AppCopy = { dir, variant: variant.copy.variant, remove: () => rm(dir, { recursive: true, force: true }) };
-  return { name: variant.name, copy };
 }
 
 /** Stops every server and deletes every copy. */

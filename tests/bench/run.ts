@@ -21,7 +21,7 @@ import { edgeBundleSize } from "./bundle-size";
 import type { LoadTarget } from "./http-load";
 import { measureLoad } from "./http-load";
 import type { RunningVariant, VariantName } from "./http-variants";
-import { buildVariants, disposeVariants, startVariant, twinVariant } from "./http-variants";
+import { buildVariants, disposeVariants, startVariant } from "./http-variants";
 import type { BenchResults, BenchSettings } from "./report";
 import { renderReport } from "./report";
 import { measureVerifyCost } from "./verify-cost";
@@ -114,9 +114,6 @@ async function main(): Promise<void> {
     const [A, C] = [variants[0], variants[1]];
     if (!A || !C) throw new Error("bench: builds missing");
     const bundle = { A: await edgeBundleSize(A.copy.dir), C: await edgeBundleSize(C.copy.dir) };
-    // A's redirect runs on its own process of the same build (see `twinVariant`).
-    const redirectServer = await twinVariant(A);
-    variants.push(redirectServer);
     for (const v of variants) await startVariant(v);
     const [a, b, c] = [byName(variants, "A"), byName(variants, "B"), byName(variants, "C")];
     log("[bench] HTTP load…");
@@ -132,7 +129,7 @@ async function main(): Promise<void> {
     const http = await measureLoad(targets, { ...load, rounds: settings.rounds });
     // The redirect against C's page in rounds of their own: a redirect run leaves the load generator
     // (this process) with garbage that would slow whichever page run came next.
-    const redirects = await measureLoad([target(redirectServer, false), { ...target(c, true), name: "C-page-r" }], {
+    const redirects = await measureLoad([target(a, false), { ...target(c, true), name: "C-page-r" }], {
       ...load,
       rounds: Math.max(1, Math.round(settings.rounds / 2)),
     });
