@@ -11,6 +11,8 @@ import { createConnectionQueue } from "./connection-queue";
 import { DatabaseUnavailableError, isDatabaseUnavailable, reportDatabaseError } from "./errors";
 import type { NeonBridge } from "./neon-bridge";
 import { startNeonBridge } from "./neon-bridge";
+import type { ScramSession } from "./scram";
+import { continueScramSession } from "./scram";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -40,9 +42,29 @@ export function isLoopbackUrl(url: string): boolean {
   return LOOPBACK.has(new URL(url).hostname.toLowerCase());
 }
 
+/**
+ * The driver's `Client` with the kit's SCRAM step (`scram.ts`): one PBKDF2
+ * per password and salt instead of 4,096 awaited HMACs per connection, so a
+ * saturated server still opens connections well inside the connect timeout.
+ */
+class ScramClient extends Client {
+  // Overrides the handler node-postgres binds to `authenticationSASLContinue` when it connects.
+  override async _handleAuthSASLContinue(message: { data: string }): Promise<void> {
+    const session = this.saslSession as ScramSession;
+    try {
+      if (typeof this.password !== "string")
+        throw new Error("SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string");
+      await continueScramSession(session, this.password, message.data);
+      this.connection.sendSCRAMClientFinalMessage(session.response);
+    } catch (error) {
+      this.connection.emit("error", error); // fails the connect, like any protocol error
+    }
+  }
+}
+
 /** A driver `Client` that talks to `bridge` with plain WebSockets, leaving the global `neonConfig` alone. */
 function bridgedClient(bridge: NeonBridge): typeof Client {
-  return class BridgedClient extends Client {
+  return class BridgedClient extends ScramClient {
     constructor(...args: ConstructorParameters<typeof Client>) {
       super(...args);
       const config = this.neonConfig;
@@ -84,7 +106,7 @@ export async function createNeonPool(options: NeonPoolOptions): Promise<NeonPool
   const target = { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 5432) };
   const bridge = isLoopbackUrl(connectionString) ? await startNeonBridge(target) : undefined;
   const pool = new Pool({ connectionString, ...poolOptions });
-  if (bridge) pool.Client = bridgedClient(bridge);
+  pool.Client = bridge ? bridgedClient(bridge) : ScramClient;
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const describe = () => {

@@ -1,6 +1,7 @@
 /**
- * The pool under the app, on a real server: it closes what it opened, and
- * after the server crashes and comes back the next query simply works.
+ * The pool under the app, on a real server: it closes what it opened, it
+ * opens connections on a saturated event loop, and after the server crashes
+ * and comes back the next query simply works.
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,30 @@ async function backends(db: AuthApp["db"], applicationName: string): Promise<num
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * Keeps the event loop saturated the way a loaded server does: every turn
+ * runs a task of `taskMs` first. Returns how many turns ran once stopped.
+ */
+function saturateEventLoop(taskMs: number): { stop(): number } {
+  let turns = 0;
+  let running = true;
+  const task = () => {
+    turns++;
+    const until = performance.now() + taskMs;
+    while (performance.now() < until) {
+      // a page render's worth of work
+    }
+    if (running) setImmediate(task);
+  };
+  setImmediate(task);
+  return {
+    stop: () => {
+      running = false;
+      return turns;
+    },
+  };
+}
+
 /** Registers the pool checks; `server()` and `app()` are valid from the first test on. */
 export function describePool(server: () => PostgresServer, app: () => AuthApp): void {
   describe("the connection pool", () => {
@@ -25,6 +50,32 @@ export function describePool(server: () => PostgresServer, app: () => AuthApp): 
       expect(await backends(app().db, "eg-close-check")).toBeGreaterThan(0);
       await handle.close();
       await expect.poll(() => backends(app().db, "eg-close-check")).toBe(0);
+    });
+
+    it("opens a connection on a saturated event loop: SCRAM costs a few turns, not one per HMAC", async () => {
+      // The driver's own SCRAM awaits 4,096 WebCrypto HMACs in a row: behind 2 ms tasks that is
+      // over 8 s, past the 5 s connect timeout (the load test's 503s). The kit's takes a few turns.
+      const handle = createDb({ databaseUrl: server().url, maxConnections: 1 });
+      const busy = saturateEventLoop(2);
+      try {
+        expect((await sql<{ x: number }>`select 1 as x`.execute(handle.db)).rows).toEqual([{ x: 1 }]);
+        expect(busy.stop()).toBeLessThan(1000);
+      } finally {
+        busy.stop();
+        await handle.close();
+      }
+    });
+
+    it("still refuses a wrong password", async (context) => {
+      if (server().external) context.skip("TEST_DATABASE_URL: its password is not ours to vary");
+      const url = new URL(server().url);
+      url.password = "not-the-password";
+      const handle = createDb({ databaseUrl: url.toString(), maxConnections: 1 });
+      try {
+        await expect(sql`select 1`.execute(handle.db)).rejects.toThrow(/password authentication failed/);
+      } finally {
+        await handle.close();
+      }
     });
 
     it("serves the first query after the server crashed and came back", async (context) => {
