@@ -9,7 +9,9 @@
  *    the revocation feed (`lib/edge/revocation.ts`: held per isolate, never
  *    awaited once warm).
  * 3. Valid: check the role, pass the request on unchanged: no identity is
- *    forwarded, handlers re-verify the token (`lib/session.ts`).
+ *    forwarded, handlers re-verify the token (`lib/session.ts`), and no
+ *    header is added (each one costs Next a copy onto the request and the
+ *    response). The guard's own answers carry `Server-Timing` with the reason.
  *    Invalid: document → refresh hop (session cookie, token missing, expired
  *    or revoked) or sign-in; anything else → 401 JSON; no keys → 503.
  */
@@ -21,7 +23,7 @@ import { defaultRevocations } from "./default-revocations";
 import { defaultVerifier } from "./default-verifier";
 import { stripIdentityHeaders } from "./identity-headers";
 import { safeNextPath } from "./next-path";
-import { accessFor, isSignInPage, isWellFormedPath } from "./policy";
+import { isWellFormedPath, routeOf } from "./policy";
 import { requestKind } from "./request-kind";
 import {
   badRequest,
@@ -99,23 +101,21 @@ export function guard(request: NextRequest, options: GuardOptions = {}): NextRes
   if (!isWellFormedPath(pathname)) return badRequest();
   const stripped = stripIdentityHeaders(request.headers);
   const pass = () => (stripped ? NextResponse.next({ request: { headers: stripped } }) : NextResponse.next());
-  const access = accessFor(pathname);
-  const signInPage = isSignInPage(pathname);
+  const { access, signInPage } = routeOf(pathname);
   if (access === "public" && !signInPage) return pass();
 
   const kind = requestKind(request, pathname);
   const decide = (result: VerifyResult): NextResponse => {
-    const desc = result.ok ? "ok" : result.reason;
     if (signInPage) {
+      if (!result.ok) return pass();
       const next = request.nextUrl.searchParams.get("next");
-      const response = result.ok ? redirectTo(request, safeNextPath(next)) : pass();
-      return withTiming(response, started, desc);
+      return withTiming(redirectTo(request, safeNextPath(next)), started, "ok");
     }
     if (result.ok) {
       if (typeof access === "object" && result.claims.role !== access.role) {
         return withTiming(forbidden(kind, access.role), started, "role");
       }
-      return withTiming(pass(), started, desc);
+      return pass();
     }
     const reason = result.reason;
     const here = `${pathname}${search}`;

@@ -83,17 +83,27 @@ function strictness(access: Access): number {
   return access === "public" ? 0 : access === "signed-in" ? 1 : 2;
 }
 
-/** The access the policy requires for a raw URL pathname: the strictest over its canonical forms. */
-export function accessFor(pathname: string, routes: readonly RouteRule[] = ROUTES): Access {
+function strictestAccess(paths: readonly string[], routes: readonly RouteRule[]): Access {
   let strictest: Access = "public";
-  for (const path of canonicalPaths(pathname)) {
+  for (const path of paths) {
     const access = routes.find((rule) => matches(rule.path, path))?.access ?? "public";
     if (strictness(access) > strictness(strictest)) strictest = access;
   }
   return strictest;
 }
 
+/** The access the policy requires for a raw URL pathname: the strictest over its canonical forms. */
+export function accessFor(pathname: string, routes: readonly RouteRule[] = ROUTES): Access {
+  return strictestAccess(canonicalPaths(pathname), routes);
+}
+
 /** Whether a raw pathname is one of the sign-in/sign-up pages. */
 export function isSignInPage(pathname: string): boolean {
   return SIGN_IN_PAGES.includes(canonicalPaths(pathname)[0]);
+}
+
+/** `accessFor` and `isSignInPage` together, canonicalising the path once (the guard's per-request call). */
+export function routeOf(pathname: string): { access: Access; signInPage: boolean } {
+  const paths = canonicalPaths(pathname);
+  return { access: strictestAccess(paths, ROUTES), signInPage: SIGN_IN_PAGES.includes(paths[0]) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeNextPath } from "@/lib/edge/next-path";
-import { accessFor, canonicalPaths, isSignInPage } from "@/lib/edge/policy";
+import { accessFor, canonicalPaths, isSignInPage, routeOf } from "@/lib/edge/policy";
 import { requestKind } from "@/lib/edge/request-kind";
 import { findToken } from "@/lib/edge/token";
 
@@ -33,6 +33,7 @@ describe("route policy", () => {
   ];
   it.each(table)("%s requires %j", (path, access) => {
     expect(accessFor(path)).toEqual(access);
+    expect(routeOf(path).access).toEqual(access); // the guard's one-pass form agrees
   });
 
   it("canonicalises both resolved and literal forms", () => {
@@ -42,6 +43,8 @@ describe("route policy", () => {
   it("recognises sign-in pages in any spelling", () => {
     expect(isSignInPage("/Sign-In/")).toBe(true);
     expect(isSignInPage("/sign-in-help")).toBe(false);
+    expect(routeOf("/Sign-In/")).toEqual({ access: "public", signInPage: true });
+    expect(routeOf("/sign-up/..%2Fdashboard").signInPage).toBe(false);
   });
 });
 
