@@ -83,27 +83,29 @@ function strictness(access: Access): number {
   return access === "public" ? 0 : access === "signed-in" ? 1 : 2;
 }
 
-function strictestAccess(paths: readonly string[], routes: readonly RouteRule[]): Access {
-  let strictest: Access = "public";
+/**
+ * What a raw URL pathname is, canonicalised once: the access it requires (the
+ * strictest over its canonical forms) and whether it is a sign-in/sign-up page.
+ */
+export function routeOf(
+  pathname: string,
+  routes: readonly RouteRule[] = ROUTES,
+): { access: Access; signInPage: boolean } {
+  const paths = canonicalPaths(pathname);
+  let access: Access = "public";
   for (const path of paths) {
-    const access = routes.find((rule) => matches(rule.path, path))?.access ?? "public";
-    if (strictness(access) > strictness(strictest)) strictest = access;
+    const rule = routes.find((candidate) => matches(candidate.path, path))?.access ?? "public";
+    if (strictness(rule) > strictness(access)) access = rule;
   }
-  return strictest;
+  return { access, signInPage: SIGN_IN_PAGES.includes(paths[0]) };
 }
 
-/** The access the policy requires for a raw URL pathname: the strictest over its canonical forms. */
+/** The access the policy requires for a raw URL pathname. */
 export function accessFor(pathname: string, routes: readonly RouteRule[] = ROUTES): Access {
-  return strictestAccess(canonicalPaths(pathname), routes);
+  return routeOf(pathname, routes).access;
 }
 
 /** Whether a raw pathname is one of the sign-in/sign-up pages. */
 export function isSignInPage(pathname: string): boolean {
-  return SIGN_IN_PAGES.includes(canonicalPaths(pathname)[0]);
-}
-
-/** `accessFor` and `isSignInPage` together, canonicalising the path once (the guard's per-request call). */
-export function routeOf(pathname: string): { access: Access; signInPage: boolean } {
-  const paths = canonicalPaths(pathname);
-  return { access: strictestAccess(paths, ROUTES), signInPage: SIGN_IN_PAGES.includes(paths[0]) };
+  return routeOf(pathname).signInPage;
 }
