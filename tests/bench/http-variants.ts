@@ -2,7 +2,8 @@
  * The builds of one commit that the HTTP benchmark compares, each started
  * with `next start` and signed up once: (A) as is; (C) middleware replaced by
  * an empty pass-through on the same matcher; (B) no middleware at all; and on
- * request (P) the guard as Next 16's `proxy.ts` on Node.
+ * request (P) the guard as Next 16's `proxy.ts` on Node and (D) a second
+ * empty build, the control for C.
  */
 import type { AppCopy, MiddlewareVariant } from "../helpers/app-copy";
 import { buildAppCopy } from "../helpers/app-copy";
@@ -10,12 +11,13 @@ import { pageRequest, signUp, uniqueEmail } from "../helpers/http";
 import type { NextServer } from "../helpers/next-server";
 import { startNext } from "../helpers/next-server";
 
-export type VariantName = "A" | "B" | "C" | "P";
+export type VariantName = "A" | "B" | "C" | "D" | "P";
 
 export const VARIANTS: Readonly<Record<VariantName, MiddlewareVariant>> = {
   A: "as-is",
   B: "none",
   C: "empty",
+  D: "empty",
   P: "proxy",
 };
 

@@ -12,6 +12,8 @@ export interface BenchSettings {
   readonly connections: number;
   /** Seconds per run in the A/C pairs (the headline ratio). */
   readonly pairDurationSec: number;
+  /** Seconds of unmeasured load on each side of the A/C pairs before their first round. */
+  readonly pairWarmupSec: number;
   /** Seconds per run in the other rounds (C/B, the redirect). */
   readonly durationSec: number;
   /** Rounds of A/C pairs; the other comparisons get half as many. */
@@ -40,6 +42,9 @@ export interface BenchResults {
     readonly redirectA: LoadResult;
     /** C's page measured in the redirect's own rounds. */
     readonly redirectC: LoadResult;
+    /** `--control`: C against D, a second empty build, in pairs like A/C: what the harness alone reads as a difference. */
+    readonly controlC?: LoadResult;
+    readonly controlD?: LoadResult;
   };
   readonly bundle: { readonly A: BundleSize; readonly C: BundleSize };
 }
@@ -82,6 +87,7 @@ function outsideLoad({ http, settings }: BenchResults): string {
     http.redirectA,
     http.redirectC,
     ...(http.pageP ? [http.pageP] : []),
+    ...(http.controlC && http.controlD ? [http.controlC, http.controlD] : []),
   ];
   const all = runs.flatMap((r) => r.otherCores);
   const loud = all.filter((c) => c > settings.quietCores).length;
@@ -97,7 +103,7 @@ function httpSection(results: BenchResults): string[] {
   const page = "`/dashboard`, valid cookie → 200";
   const half = Math.max(1, Math.round(settings.rounds / 2));
   return [
-    `### HTTP throughput, \`next start\` (${settings.connections} connections; A/C: ${settings.rounds} rounds of ${settings.pairDurationSec} s runs; the rest: ${half} rounds of ${settings.durationSec} s)`,
+    `### HTTP throughput, \`next start\` (${settings.connections} connections; A/C: ${settings.pairWarmupSec} s warm-up each, then ${settings.rounds} rounds of ${settings.pairDurationSec} s runs${http.controlC ? `; C/D the same in ${half} rounds` : ""}; the rest: ${half} rounds of ${settings.durationSec} s)`,
     "",
     "| build | request | req per server CPU-second | req/s wall clock |",
     "|---|---|---:|---:|",
@@ -107,11 +113,19 @@ function httpSection(results: BenchResults): string[] {
     row("(B) no middleware", page, pageB),
     row("(A) as is", "`/dashboard`, no cookie → 307", redirectA),
     ...(http.pageP ? [row("(P) the guard as `proxy.ts` (Node)", page, http.pageP)] : []),
+    ...(http.controlC && http.controlD
+      ? [
+          row("(C) again, in the control rounds against D", page, http.controlC),
+          row("(D) a second, identical empty build: the control", page, http.controlD),
+        ]
+      : []),
     "",
     "Ratios are taken per round (runs next to each other in time), then the median (range in brackets).",
     "They use requests per CPU-second of the server process, which other load on a shared machine",
     "moves less than wall-clock throughput (shown beside it). Every measured run follows a 1 s pause and 1 s of unmeasured",
-    "load on the same server, so it starts hot whatever ran before it. Each comparison has rounds of its own, its two",
+    "load on the same server, so it starts hot whatever ran before it. A/C starts with a long warm-up of each side, as a",
+    "server in production has long reached its steady state (the guard's code has more for V8 to optimise than an empty",
+    "middleware, and measured from a fresh start its first rounds read low). Each comparison has rounds of its own, its two",
     "sides alternating which runs first: A/C first, then C/B, then A's redirect against C's page (a redirect run leaves",
     "the load generator with garbage that would slow the next page run).",
     outsideLoad(results),
@@ -122,6 +136,9 @@ function httpSection(results: BenchResults): string[] {
     ratioRow("C / B, protected page: Next's fixed cost of running any middleware", pageCb, pageB),
     ratioRow("A's redirect / C's page (rounds of their own)", redirectA, redirectC, 1),
     ...(http.pageP ? [ratioRow("P / B: the guard as `proxy.ts` against no middleware", http.pageP, pageB)] : []),
+    ...(http.controlC && http.controlD
+      ? [ratioRow("C / D, two identical builds: the harness's own spread", http.controlC, http.controlD)]
+      : []),
   ];
 }
 

@@ -6,7 +6,9 @@
  * Prints a markdown report and writes it to `tests/bench/results.md`.
  * The builds come from one commit (`--rev <ref>`, default `HEAD`; commit
  * first to measure changes); the verify part imports `lib/edge` as it is.
- * `--proxy` adds a fourth build, the guard as `proxy.ts` on Node.
+ * `--proxy` adds a build of the guard as `proxy.ts` on Node; `--control` a
+ * second empty build (D), measured against C exactly as A is: the difference
+ * the harness reads between two identical servers.
  * `--quick` runs a short smoke version and writes nothing.
  * `--peers` instead compares the guard with Better Auth's own Next 16
  * patterns on PostgreSQL 15 (`peers.ts`); `--load` runs the 60 s mixed load
@@ -28,12 +30,31 @@ import { measureVerifyCost } from "./verify-cost";
 
 const quick = process.argv.includes("--quick");
 const withProxy = process.argv.includes("--proxy");
+const withControl = process.argv.includes("--control");
 /** The commit the three builds are made from: `--rev <ref>`, default `HEAD`. */
 const revIndex = process.argv.indexOf("--rev");
 const revision = (revIndex > 0 ? process.argv[revIndex + 1] : undefined) ?? "HEAD";
 const settings: BenchSettings = quick
-  ? { verifyRounds: 3, connections: 10, pairDurationSec: 2, durationSec: 2, rounds: 2, quietCores: 0.3, retries: 0 }
-  : { verifyRounds: 21, connections: 10, pairDurationSec: 10, durationSec: 4, rounds: 12, quietCores: 0.3, retries: 1 };
+  ? {
+      verifyRounds: 3,
+      connections: 10,
+      pairDurationSec: 2,
+      pairWarmupSec: 1,
+      durationSec: 2,
+      rounds: 2,
+      quietCores: 0.3,
+      retries: 0,
+    }
+  : {
+      verifyRounds: 21,
+      connections: 10,
+      pairDurationSec: 10,
+      pairWarmupSec: 60,
+      durationSec: 4,
+      rounds: 12,
+      quietCores: 0.3,
+      retries: 1,
+    };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function context(): string {
@@ -105,7 +126,13 @@ async function main(): Promise<void> {
   const ctx = context();
   log("[bench] verify cost…");
   const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });
-  const names: VariantName[] = withProxy ? ["A", "C", "B", "P"] : ["A", "C", "B"];
+  const names: VariantName[] = [
+    "A",
+    "C",
+    "B",
+    ...(withProxy ? ["P" as const] : []),
+    ...(withControl ? ["D" as const] : []),
+  ];
   const variants = await buildVariants(revision, names, log);
   const stop = () => void disposeVariants(variants).finally(() => process.exit(130));
   process.once("SIGINT", stop);
@@ -127,12 +154,16 @@ async function main(): Promise<void> {
     // A against C in pairs of their own, first one then the other: the headline ratio. In rounds
     // shared with B, A ran before C in two rotations out of three, and a round's first run
     // measured lowest, which read as a few percent of guard cost that A and C alone do not show.
-    const pair = await measureLoad([target(a, true), target(c, true)], {
-      ...load,
-      durationSec: settings.pairDurationSec,
-      rounds: settings.rounds,
-    });
+    // A long warm-up first: measured from a fresh start, A's first rounds read low while V8 still optimises the guard.
+    const pairLoad = { ...load, durationSec: settings.pairDurationSec, warmupSec: settings.pairWarmupSec };
+    const pair = await measureLoad([target(a, true), target(c, true)], { ...pairLoad, rounds: settings.rounds });
     const half = Math.max(1, Math.round(settings.rounds / 2));
+    const control = withControl
+      ? await measureLoad([{ ...target(c, true), name: "C-control" }, target(byName(variants, "D"), true)], {
+          ...pairLoad,
+          rounds: half,
+        })
+      : undefined;
     // C against B (and P): what running any middleware costs Next, in rounds of their own.
     const withoutGuard = [{ ...target(c, true), name: "C-page-b" }, target(b, true)];
     if (withProxy) withoutGuard.push(target(byName(variants, "P"), true));
@@ -161,6 +192,7 @@ async function main(): Promise<void> {
         redirectA: get("A-redirect"),
         redirectC: get("C-page-r"),
         ...(withProxy ? { pageP: get("P-page") } : {}),
+        ...(control ? { controlC: control.get("C-control"), controlD: control.get("D-page") } : {}),
       },
       bundle,
     };
