@@ -67,53 +67,38 @@ export interface BackendEnv {
   APP_URL?: string;
 }
 
-/** Runs `start` on a free port, and on another one (three tries in all) if that port was taken before the server bound it. */
-async function onFreePort(start: (port: number) => Promise<ChildServer>): Promise<ChildServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start(await freePort());
-    } catch (error) {
-      if (attempt === 3 || !/address already in use|EADDRINUSE/i.test(String(error))) throw error;
-      console.warn(`[tests] port taken before the server bound it; trying another one`);
-    }
-  }
-}
-
 /** `uvicorn app:app` in `lib/examples/fastapi`, as the README says, on a free port. */
 export async function startFastApiBackend(python: string, env: BackendEnv): Promise<ChildServer> {
-  const server = await onFreePort((port) =>
-    startChildServer({
-      name: "FastAPI backend",
-      command: python,
-      args: ["-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", String(port)],
-      cwd: path.join(ROOT, "lib/examples/fastapi"),
-      env: { ...env, BACKEND_PORT: String(port), PYTHONDONTWRITEBYTECODE: "1" },
-      url: `http://127.0.0.1:${port}`,
-    }),
-  );
+  const port = await freePort();
+  const server = await startChildServer({
+    name: "FastAPI backend",
+    command: python,
+    args: ["-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", String(port)],
+    cwd: path.join(ROOT, "lib/examples/fastapi"),
+    env: { ...env, BACKEND_PORT: String(port), PYTHONDONTWRITEBYTECODE: "1" },
+    url: `http://127.0.0.1:${port}`,
+  });
   console.log(`[tests] FastAPI backend started: ${python} -m uvicorn app:app on ${server.url}`);
   return server;
 }
 
 /** `wrangler dev --local` in `lib/examples/worker`, with the variables given as `--var`, on a free port. */
 export async function startWorkerBackend(vars: BackendEnv): Promise<ChildServer> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const inspectorPort = await freePort();
-  const server = await onFreePort((port) =>
-    startChildServer({
-      name: "Worker backend",
-      command: process.execPath,
-      args: [
-        WRANGLER,
-        ...["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)],
-        ...varArgs,
-      ],
-      cwd: path.join(ROOT, "lib/examples/worker"),
-      env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
-      url: `http://127.0.0.1:${port}`,
-      startTimeoutMs: 180_000,
-    }),
-  );
+  const server = await startChildServer({
+    name: "Worker backend",
+    command: process.execPath,
+    args: [
+      WRANGLER,
+      ...["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)],
+      ...varArgs,
+    ],
+    cwd: path.join(ROOT, "lib/examples/worker"),
+    env: { CI: "1", WRANGLER_SEND_METRICS: "false" },
+    url: `http://127.0.0.1:${port}`,
+    startTimeoutMs: 180_000,
+  });
   console.log(`[tests] Worker backend started: wrangler dev --local (workerd) on ${server.url}`);
   return server;
 }
