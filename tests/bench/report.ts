@@ -3,6 +3,7 @@
  * for context, ratios against baselines measured in the same run as results.
  */
 import type { BundleSize } from "./bundle-size";
+import type { GuardCost } from "./guard-cost";
 import type { LoadResult } from "./http-load";
 import { fmt, median, pairedRatio, ratio, verdict } from "./stats";
 import type { VerifyCost } from "./verify-cost";
@@ -30,6 +31,8 @@ export interface BenchResults {
   readonly command: string;
   readonly settings: BenchSettings;
   readonly verify: VerifyCost;
+  /** The guard's own code against an empty middleware, in process (`guard-cost.ts`). */
+  readonly guard: GuardCost;
   readonly http: {
     /** The guard as `proxy.ts` on Node (`--proxy` only). */
     readonly pageP?: LoadResult;
@@ -142,6 +145,34 @@ function httpSection(results: BenchResults): string[] {
   ];
 }
 
+/**
+ * The guard's own microseconds set against what C's server spends on a page:
+ * the A/C ratio they imply, free of the run-to-run scatter of HTTP rounds.
+ */
+function guardCostSection({ guard, http, settings }: BenchResults): string[] {
+  const pageUs = 1e6 / http.pageC.perCpu;
+  const implied = pageUs / (pageUs + guard.deltaUs);
+  return [
+    `### The guard's own code per request, no HTTP (median of ${settings.verifyRounds} interleaved rounds)`,
+    "",
+    "| | µs/request | |",
+    "|---|---:|---|",
+    `| (e) empty pass-through middleware: \`NextResponse.next()\` | ${fmt(guard.emptyUs)} | |`,
+    `| (g) \`guard()\`, valid cookie on \`/dashboard\`, token cache and feed (${guard.revokedSessions} revoked sessions) warm | ${fmt(guard.guardUs)} | |`,
+    `| (g) − (e): what A's middleware adds to C's, per request | **${fmt(guard.deltaUs)}** | |`,
+    `| C's server CPU per page (1 / its req per CPU-second in the A/C rounds) | ${fmt(pageUs)} | |`,
+    "",
+    "| ratio | value | target | |",
+    "|---|---:|---|---|",
+    `| A / C implied: C's CPU per page / (it + (g) − (e)) | **${ratio(implied)}** | ≥ 0.97× | ${verdict(implied >= 0.97)} |`,
+    "",
+    "Each call gets a fresh `NextRequest` (built outside the timing: Next builds one for either middleware) with a",
+    "browser's headers and the session and access cookies as a never-hashed string; the revocation feed is fetched",
+    "over loopback by `fetchRevocationFeed` and refreshed in the background between batches, as at the edge. Measured",
+    "in Node's own context, not Next's edge sandbox, so it leaves out whatever the sandbox adds to any code.",
+  ];
+}
+
 function bundleSection({ bundle }: BenchResults): string[] {
   const diff = (bundle.A.gzipBytes - bundle.C.gzipBytes) / KiB;
   const row = (label: string, s: BundleSize) =>
@@ -168,6 +199,8 @@ export function renderReport(results: BenchResults): string {
     ...verifySection(results),
     "",
     ...httpSection(results),
+    "",
+    ...guardCostSection(results),
     "",
     ...bundleSection(results),
     "",

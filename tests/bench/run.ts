@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../helpers/next-server";
 import { edgeBundleSize } from "./bundle-size";
+import { measureGuardCost } from "./guard-cost";
 import type { LoadTarget } from "./http-load";
 import { measureLoad } from "./http-load";
 import type { RunningVariant, VariantName } from "./http-variants";
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
   const ctx = context();
   log("[bench] verify cost…");
   const verify = await measureVerifyCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 300 : 600 });
+  log("[bench] guard cost…");
+  const guardCost = await measureGuardCost({ rounds: settings.verifyRounds, callsPerRound: quick ? 2000 : 10_000 });
   const names: VariantName[] = [
     "A",
     "C",
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
       command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
       settings,
       verify,
+      guard: guardCost,
       http: {
         pageA: get("A-page"),
         pageC: get("C-page"),
