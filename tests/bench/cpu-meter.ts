@@ -12,6 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import os from "node:os";
 
 let ticksPerSecond: number | undefined;
 
@@ -59,6 +60,28 @@ export function serverCpuSeconds(dir: string): number {
   const pids = pidsIn(dir);
   if (pids.length === 0) throw new Error(`bench: no process runs in ${dir}`);
   return pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+}
+
+/**
+ * Pins every thread of the server running in `dir` to one CPU, and this
+ * process (the load generator) to another, when the machine has two or more
+ * and `taskset` is there; returns whether it did. On a virtual machine one
+ * vCPU can run measurably slower than another for minutes (a busy neighbour
+ * on its host core), and a server the scheduler leaves on it reads slower as
+ * a whole: two identical builds differed by 22% that way. Every measured run
+ * on the same CPU takes that out of the comparison.
+ */
+export function pinForRun(dir: string, serverCpu = 0, loadCpu = 1): boolean {
+  if (os.cpus().length < 2) return false;
+  try {
+    for (const pid of pidsIn(dir)) {
+      execFileSync("taskset", ["-a", "-p", "-c", String(serverCpu), pid], { stdio: "ignore" });
+    }
+    execFileSync("taskset", ["-a", "-p", "-c", String(loadCpu), String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Busy seconds of all CPUs together since boot (user, nice, system, irq, softirq, steal). */

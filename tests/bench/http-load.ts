@@ -5,10 +5,12 @@
  * alike. Each run records wall-clock requests per second and, from `/proc`,
  * requests per CPU-second of the server; a run during which other processes
  * kept more than `quietCores` busy is repeated (at most `retries` times; the
- * quietest try is kept).
+ * quietest try is kept). Each run puts the server on CPU 0 and the load
+ * generator on CPU 1 (`pinForRun`), so every server is measured on the same
+ * core.
  */
 import autocannon from "autocannon";
-import { cpuBetween, readCpu, serverCpuSeconds } from "./cpu-meter";
+import { cpuBetween, pinForRun, readCpu, serverCpuSeconds } from "./cpu-meter";
 import { median, rotate } from "./stats";
 
 /** One URL with the headers to send and the status class every answer must have. */
@@ -68,6 +70,7 @@ interface Sample {
 }
 
 async function run(target: LoadTarget, connections: number, duration: number): Promise<Sample> {
+  pinForRun(target.serverDir);
   const extra = () => (target.alsoCpuOf ?? []).reduce((sum, dir) => sum + serverCpuSeconds(dir), 0);
   const [extraBefore, before] = [extra(), readCpu(target.serverDir)];
   const result = await autocannon({ url: target.url, headers: target.headers, connections, duration });
