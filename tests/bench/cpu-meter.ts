@@ -65,22 +65,21 @@ export function serverCpuSeconds(dir: string): number {
 /**
  * Pins every thread of the server running in `dir` to one CPU, and this
  * process (the load generator) to another, when the machine has two or more
- * and `taskset` is there; returns whether it did. On a virtual machine one
+ * and `taskset` is there (otherwise it leaves them where they are). On a virtual machine one
  * vCPU can run measurably slower than another for minutes (a busy neighbour
  * on its host core), and a server the scheduler leaves on it reads slower as
  * a whole: two identical builds differed by 22% that way. Every measured run
  * on the same CPU takes that out of the comparison.
  */
-export function pinForRun(dir: string, serverCpu = 0, loadCpu = 1): boolean {
-  if (os.cpus().length < 2) return false;
+export function pinForRun(dir: string, serverCpu = 0, loadCpu = 1): void {
+  if (os.cpus().length < 2) return;
   try {
     for (const pid of pidsIn(dir)) {
       execFileSync("taskset", ["-a", "-p", "-c", String(serverCpu), pid], { stdio: "ignore" });
     }
     execFileSync("taskset", ["-a", "-p", "-c", String(loadCpu), String(process.pid)], { stdio: "ignore" });
-    return true;
   } catch {
-    return false;
+    // no taskset, or a process gone meanwhile: the run goes unpinned
   }
 }
 

@@ -14,8 +14,6 @@
  * scatter by more than the guard costs it cannot resolve a few percent; this
  * difference in microseconds, set against C's server CPU per page, can.
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { NextRequest, NextResponse } from "next/server";
 import { guard } from "../../lib/edge/guard";
 import { createKeySource } from "../../lib/edge/keys";
@@ -23,6 +21,8 @@ import { createRevocationList } from "../../lib/edge/revocation";
 import { revocationHandle } from "../../lib/edge/revocation-feed";
 import { fetchRevocationFeed } from "../../lib/edge/revocation-fetch";
 import { createVerifier } from "../../lib/edge/verify";
+import { FEED_PATH, startFeedServer } from "../helpers/feed-server";
+import { startJwksServer } from "../helpers/jwks-server";
 import { AUDIENCE, ISSUER, jwksOf, makeKey, sign } from "../helpers/tokens";
 import { median, rotate } from "./stats";
 
@@ -44,7 +44,7 @@ export interface GuardCost {
   readonly revokedSessions: number;
 }
 
-type Middleware = (request: NextRequest) => unknown;
+type Middleware = (request: NextRequest) => NextResponse | Promise<NextResponse>;
 
 const BROWSER_HEADERS = {
   accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -55,21 +55,6 @@ const BROWSER_HEADERS = {
   "sec-fetch-site": "same-origin",
   "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
 };
-
-function serve(routes: Record<string, string>): Promise<{ origin: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const body = routes[req.url ?? ""];
-    if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { "content-type": "application/json" }).end(body);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      const close = () => new Promise<void>((done) => server.close(() => done()));
-      resolve({ origin: `http://127.0.0.1:${port}`, close });
-    });
-  });
-}
 
 function requests(cookie: string, n: number): NextRequest[] {
   return Array.from(
@@ -102,18 +87,12 @@ export async function measureGuardCost(options: GuardCostOptions = {}): Promise<
   const sessions = await Promise.all(
     Array.from({ length: revokedSessions }, (_, i) => revocationHandle("sid", `revoked-${i}`)),
   );
-  const feed = { version: 1, generatedAt: Math.floor(Date.now() / 1000), sessions, users: {} };
-  const server = await serve({
-    "/api/auth/jwks": JSON.stringify(jwksOf(key)),
-    "/api/auth/revocations": JSON.stringify(feed),
-  });
+  const jwks = await startJwksServer(jwksOf(key));
+  const feedServer = await startFeedServer({ mode: "feed" });
+  feedServer.setFeed({ version: 1, generatedAt: Math.floor(Date.now() / 1000), sessions, users: {} });
   try {
-    const verify = createVerifier({
-      keys: createKeySource({ jwksUrl: new URL("/api/auth/jwks", server.origin) }),
-      issuer: ISSUER,
-      audience: AUDIENCE,
-    });
-    const feedUrl = new URL("/api/auth/revocations", server.origin);
+    const verify = createVerifier({ keys: createKeySource({ jwksUrl: jwks.url }), issuer: ISSUER, audience: AUDIENCE });
+    const feedUrl = new URL(FEED_PATH, feedServer.url);
     const revocations = createRevocationList({ load: () => fetchRevocationFeed(feedUrl) });
     const pending: Promise<unknown>[] = [];
     const waitUntil = (promise: Promise<unknown>) => void pending.push(promise);
@@ -123,7 +102,7 @@ export async function measureGuardCost(options: GuardCostOptions = {}): Promise<
 
     const cookie = `better-auth.session_token=bench-session.signature; eg.access=${token}`;
     // Cold: the signature check and the feed's first load, then warm-up runs for the JIT.
-    await guard(requests(cookie, 1)[0] as NextRequest, { verify, revocations, waitUntil });
+    await guarded(requests(cookie, 1)[0] as NextRequest);
     for (const side of [guarded, empty]) timeRound(side, requests(cookie, callsPerRound / 4));
     const samples = { guard: [] as number[], empty: [] as number[], delta: [] as number[] };
     const sides = [
@@ -151,6 +130,6 @@ export async function measureGuardCost(options: GuardCostOptions = {}): Promise<
       revokedSessions,
     };
   } finally {
-    await server.close();
+    await Promise.all([jwks.close(), feedServer.close()]);
   }
 }
